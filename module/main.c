@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shmdev - the misc device /dev/shmdev: open/release, ioctl dispatch,
+ * module parameters and the debugfs statistics.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "shmdev.h"
+
+struct shmdev_stats shmdev_stats;
+
+/* Handles come from their own accounted cache so that leaks show by name. */
+static struct kmem_cache *shmdev_file_cache;
+
+static struct dentry *shmdev_debugfs_dir;
+
+static int shmdev_open(struct inode *inode, struct file *file)
+{
+	struct shmdev_file *sf;
+
+	sf = kmem_cache_zalloc(shmdev_file_cache, GFP_KERNEL_ACCOUNT);
+	if (!sf)
+		return -ENOMEM;
+	mutex_init(&sf->lock);
+	file->private_data = sf;
+	atomic_long_inc(&shmdev_stats.handles);
+	return nonseekable_open(inode, file);
+}
+
+static int shmdev_release(struct inode *inode, struct file *file)
+{
+	struct shmdev_file *sf = file->private_data;
+
+	mutex_destroy(&sf->lock);
+	kmem_cache_free(shmdev_file_cache, sf);
+	atomic_long_dec(&shmdev_stats.handles);
+	return 0;
+}
+
+static int shmdev_ioc_version(struct shmdev_version __user *uarg)
+{
+	struct shmdev_version args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags & ~SHMDEV_VERSION_FLAGS_VALID)
+		return -EINVAL;
+	if (memchr_inv(args.reserved, 0, sizeof(args.reserved)))
+		return -EINVAL;
+
+	args.api_version = SHMDEV_API_VERSION;
+	args.features = 0;
+	args.name_max = SHMDEV_NAME_MAX;
+	args.sem_value_max = SHMDEV_SEM_VALUE_MAX;
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return 0;
+}
+
+static long shmdev_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case SHMDEV_IOC_VERSION:
+		return shmdev_ioc_version(argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations shmdev_fops = {
+	.owner		= THIS_MODULE,
+	.open		= shmdev_open,
+	.release	= shmdev_release,
+	.unlocked_ioctl	= shmdev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static struct miscdevice shmdev_misc = {
+	.minor		= MISC_DYNAMIC_MINOR,
+	.name		= SHMDEV_DEVNAME,
+	.fops		= &shmdev_fops,
+	.mode		= 0666,
+};
+
+static int shmdev_stats_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "handles %ld\n", atomic_long_read(&shmdev_stats.handles));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(shmdev_stats);
+
+static int __init shmdev_init(void)
+{
+	int ret;
+
+	shmdev_file_cache = KMEM_CACHE(shmdev_file, SLAB_ACCOUNT);
+	if (!shmdev_file_cache)
+		return -ENOMEM;
+
+	ret = misc_register(&shmdev_misc);
+	if (ret)
+		goto err_destroy_cache;
+
+	/* Statistics are best effort: a debugfs failure is not fatal. */
+	shmdev_debugfs_dir = debugfs_create_dir(SHMDEV_DEVNAME, NULL);
+	debugfs_create_file("stats", 0444, shmdev_debugfs_dir, NULL,
+			    &shmdev_stats_fops);
+	return 0;
+
+err_destroy_cache:
+	kmem_cache_destroy(shmdev_file_cache);
+	return ret;
+}
+
+static void __exit shmdev_exit(void)
+{
+	debugfs_remove(shmdev_debugfs_dir);
+	misc_deregister(&shmdev_misc);
+	kmem_cache_destroy(shmdev_file_cache);
+}
+
+module_init(shmdev_init);
+module_exit(shmdev_exit);
+
+MODULE_AUTHOR("shmdev developers");
+MODULE_DESCRIPTION("Named shared-memory regions with ACLs and kernel semaphores");
+MODULE_LICENSE("GPL");
