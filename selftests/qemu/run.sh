@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot one Debian kernel under QEMU (TCG) with shmdev.ko and the selftests
+# in a busybox initramfs.
+#   run.sh check KVER   run the tests; print their TAP and a verdict line
+#                       "SHMDEV-RESULT KVER passed=N failed=N"
+#   run.sh vm KVER      interactive shell on the serial console
+# Expects the module in $BUILD/KVER and the tests in $BUILD/selftests.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+mode=$1
+kver=$2
+vmdir="$BUILD/vm/$kver"
+root="$vmdir/root"
+timeout_s=${SHMDEV_VM_TIMEOUT:-1800}
+
+rm -rf "$vmdir"
+mkdir -p "$root/bin" "$root/tests" "$root/proc" "$root/sys" "$root/dev"
+cp /bin/busybox "$root/bin/busybox"
+cp "$SHMDEV_TOP/selftests/qemu/init" "$root/init"
+cp "$BUILD/$kver/shmdev.ko" "$root/shmdev.ko"
+cp "$BUILD/selftests/order" "$root/tests/order"
+for t in $(cat "$BUILD/selftests/order"); do
+	cp "$BUILD/selftests/$t" "$root/tests/$t"
+done
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$vmdir/initrd.cpio"
+
+append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU slab_nomerge shmdev_mode=$mode"
+set -- qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
+	-nic none -no-reboot -display none \
+	-kernel "/boot/vmlinuz-$kver" -initrd "$vmdir/initrd.cpio" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+if [ "$mode" = vm ]; then
+	exec "$@" -nographic -monitor none -serial mon:stdio -serial null \
+		-append "$append"
+fi
+
+rc=0
+timeout -k 10 "$timeout_s" "$@" -monitor none \
+	-serial "file:$vmdir/console.log" -serial "file:$vmdir/tap.log" \
+	-append "$append shmdev_test_timeout=$timeout_s" || rc=$?
+
+cat "$vmdir/tap.log"
+awk -v kver="$kver" -v qrc="$rc" -v console="$vmdir/console.log" \
+	-v order="$BUILD/selftests/order" \
+	-f "$SHMDEV_TOP/selftests/qemu/verdict.awk" "$vmdir/tap.log"
