@@ -6,7 +6,9 @@
 #   make                  build shmdev.ko for KDIR, or, when KDIR has no
 #                         build tree, for every installed Debian kernel
 #   make check            the test suite in QEMU on Debian's 6.1 and 6.12
-#   make vm [KERNEL=6.1]  interactive guest with the module and the tests
+#   make check-debug      the suite in a KASAN/lockdep/kmemleak debug kernel
+#   make check-all        both, with one totals line (what CI runs)
+#   make vm [KERNEL=6.1|debug]  interactive guest with the module and tests
 #   make modules_install  install the module built for KDIR
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -22,8 +24,8 @@ endif
 
 # Each kernel gets its own object tree, build/KVER, holding links to the
 # sources, so that builds for different kernels do not overwrite each other.
-# They are named by UTS_RELEASE, the name uname -r gives in the guest.
-kver = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(1)/include/generated/utsrelease.h)
+# KVER is the release the tree was configured for (what uname -r says).
+kver = $(shell . $(QEMU)/lib.sh; shmdev_kver_of $(1))
 
 all: modules
 
@@ -31,8 +33,7 @@ modules:
 	@[ -n "$(strip $(KDIRS))" ] || { echo "no kernel build tree: install linux-headers-amd64 or set KDIR" >&2; exit 1; }
 	@[ "$(KDIRS)" = "$(KDIR)" ] || echo "$(KDIR) does not exist; building for the installed Debian kernels"
 	@set -e; for kdir in $(KDIRS); do \
-		kver=$$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
-			$$kdir/include/generated/utsrelease.h); \
+		kver=$$(. $(QEMU)/lib.sh; shmdev_kver_of $$kdir); \
 		echo "  MODULE  $$kver"; \
 		mkdir -p $(BUILD)/$$kver; \
 		cp -rs --remove-destination $(CURDIR)/Kbuild $(CURDIR)/module \
@@ -46,10 +47,16 @@ modules_install:
 check:
 	@$(QEMU)/check.sh check
 
+check-debug:
+	@$(QEMU)/check.sh debug
+
+check-all:
+	@$(QEMU)/check.sh all
+
 vm:
 	@$(QEMU)/check.sh vm $(KERNEL)
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all modules modules_install check vm clean
+.PHONY: all modules modules_install check check-debug check-all vm clean

@@ -52,13 +52,24 @@ static inline long shmdev_stat(const char *key)
 	return found;
 }
 
-/* Read a numeric attribute of a slab cache in /sys/kernel/slab; -1 if absent. */
+/*
+ * Read a numeric attribute of a slab cache in /sys/kernel/slab; -1 if
+ * absent. The cache is shrunk first: that flushes its per-CPU slabs and
+ * drains its objects from KASAN's quarantine, where freed objects still
+ * count as allocated.
+ */
 static inline long slab_attr(const char *cache, const char *attr)
 {
 	char path[256];
 	long v = -1;
 	FILE *f;
 
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", cache);
+	f = fopen(path, "we");
+	if (f) {
+		fputs("1", f);
+		fclose(f);
+	}
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", cache, attr);
 	f = fopen(path, "re");
 	if (!f)

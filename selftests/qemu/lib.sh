@@ -51,3 +51,10 @@ shmdev_ksrc()
 		'*/scripts/const_structs.checkpatch'
 	touch "$stamp"
 }
+
+# The release a kernel build tree $1 was configured for: the name uname -r
+# gives when it runs, and the name of the module's object tree in $BUILD.
+shmdev_kver_of()
+{
+	sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$1/include/generated/utsrelease.h"
+}

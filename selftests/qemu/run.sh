@@ -1,36 +1,43 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot one Debian kernel under QEMU (TCG) with shmdev.ko and the selftests
-# in a busybox initramfs.
-#   run.sh check KVER   run the tests; print their TAP and a verdict line
-#                       "SHMDEV-RESULT KVER passed=N failed=N"
-#   run.sh vm KVER      interactive shell on the serial console
+# Boot one kernel under QEMU (TCG) with shmdev.ko and the selftests in a
+# busybox initramfs.
+#   run.sh check KVER LANE IMAGE   run LANE's tests (check or debug); print
+#                                  their TAP and a verdict line
+#                                  "SHMDEV-RESULT KVER passed=N failed=N"
+#   run.sh vm KVER LANE IMAGE      interactive shell on the serial console
 # Expects the module in $BUILD/KVER and the tests in $BUILD/selftests.
+# $SHMDEV_FUZZ_CALLS sets the fuzzer's budget in the guest.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 mode=$1
 kver=$2
+lane=$3
+image=$4
 vmdir="$BUILD/vm/$kver"
 root="$vmdir/root"
-timeout_s=${SHMDEV_VM_TIMEOUT:-1800}
+order="$BUILD/selftests/order-$lane"
+timeout_s=${SHMDEV_VM_TIMEOUT:-2400}
 
 rm -rf "$vmdir"
 mkdir -p "$root/bin" "$root/tests" "$root/proc" "$root/sys" "$root/dev"
 cp /bin/busybox "$root/bin/busybox"
 cp "$SHMDEV_TOP/selftests/qemu/init" "$root/init"
 cp "$BUILD/$kver/shmdev.ko" "$root/shmdev.ko"
-cp "$BUILD/selftests/order" "$root/tests/order"
-for t in $(cat "$BUILD/selftests/order"); do
+cp "$order" "$root/tests/order"
+for t in $(cat "$order"); do
 	cp "$BUILD/selftests/$t" "$root/tests/$t"
 done
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$vmdir/initrd.cpio"
 
-append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU slab_nomerge shmdev_mode=$mode"
+append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU slab_nomerge"
+append="$append shmdev_mode=$mode shmdev_lane=$lane"
+append="$append shmdev_fuzz_calls=${SHMDEV_FUZZ_CALLS:-20000}"
 set -- qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
 	-nic none -no-reboot -display none \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$vmdir/initrd.cpio" \
+	-kernel "$image" -initrd "$vmdir/initrd.cpio" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 if [ "$mode" = vm ]; then
@@ -45,5 +52,5 @@ timeout -k 10 "$timeout_s" "$@" -monitor none \
 
 cat "$vmdir/tap.log"
 awk -v kver="$kver" -v qrc="$rc" -v console="$vmdir/console.log" \
-	-v order="$BUILD/selftests/order" \
+	-v order="$order" -v lane="$lane" \
 	-f "$SHMDEV_TOP/selftests/qemu/verdict.awk" "$vmdir/tap.log"

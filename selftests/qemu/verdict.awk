@@ -2,7 +2,8 @@
 #
 # Judge one guest run from its TAP log (the input) and its console log.
 # Variables: kver, qrc (QEMU's exit status), console (console log path),
-# order (file listing the test binaries that had to run).
+# order (file listing the test binaries that had to run), lane (check or
+# debug: the debug lane must also show an empty kmemleak report).
 # Every test binary must begin, finish, print its plan and account for every
 # planned test. A SKIP counts as a failure: the guest is built for these tests,
 # so a skip means the setup is broken. A guest that dies, hangs or leaves a
@@ -20,6 +21,9 @@ function good(what) { passed++; print "ok - " kver ": " what }
 	ended[$2] = 1; endrc[$2] = rc; cur = ""; next
 }
 /^SHMDEV-RMMOD-OK/ { rmmod = 1; next }
+/^SHMDEV-KMEMLEAK-BEGIN/ { inleak = 1; kmemleak = 1; next }
+/^SHMDEV-KMEMLEAK-END/ { inleak = 0; next }
+inleak { if ($0 ~ /unreferenced object/) leaks++; if ($0 != "") print "# kmemleak: " $0; next }
 /^SHMDEV-GUEST-DONE/ { done = 1; next }
 cur != "" && /^1\.\.[0-9]+/ { plan[cur] = substr($1, 4) + 0; next }
 cur != "" && /^ok [0-9]+ / {
@@ -43,10 +47,21 @@ END {
 			bad(t " exited " endrc[t] " with no failed test")
 	}
 	if (rmmod) good("rmmod shmdev after the tests"); else bad("rmmod shmdev after the tests")
+	if (lane == "debug") {
+		if (!kmemleak) bad("kmemleak scanned after rmmod")
+		else if (leaks) bad("kmemleak found " leaks " leaked object(s)")
+		else good("kmemleak clean after rmmod")
+	}
 	if (done && qrc == 99) good("guest finished and powered off")
 	else bad("guest finished and powered off (done=" done + 0 ", qemu status " qrc ")")
 	splats = 0
-	pat = "BUG:|WARNING:|Oops|Call Trace|KASAN|UBSAN|lockdep|kmemleak|Kernel panic"
+	# The report headers of WARN, BUG, oops, KASAN ("BUG: KASAN:"), UBSAN,
+	# lockdep ("WARNING: possible ...", "INFO: lockdep is turned off"),
+	# DEBUG_ATOMIC_SLEEP ("BUG: sleeping function"), kmemleak, hung tasks,
+	# soft lockups ("BUG: soft lockup") and RCU stalls. Bare words would also
+	# match boot banners such as "kmemleak: Kernel memory leak detector
+	# initialized".
+	pat = "BUG:|WARNING:|Oops|Call Trace|KASAN:|UBSAN:|lockdep is turned off|new suspected memory leak|Kernel panic|INFO: task .* blocked|detected stall"
 	while ((getline line < console) > 0)
 		if (line ~ pat) { splats++; print "# kernel log: " line }
 	if (splats) bad("kernel log has " splats " splat line(s)"); else good("kernel log clean")

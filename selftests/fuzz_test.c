@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Seeded random-ioctl fuzzer. Each ioctl is described field by field
+ * (flags with their VALID mask, reserved words, integers with edge values,
+ * outputs), in the spirit of syzkaller's descriptions. A few processes run
+ * random sequences of described and undescribed ioctls, open, dup, close,
+ * mmap, munmap, mprotect and fork, passing arguments through good, NULL,
+ * unmapped, read-only, page-straddling and kernel pointers.
+ *
+ * The oracle: every call returns, with success or an errno the description
+ * allows; a successful call's outputs are right; nothing leaks (the driver's
+ * counters); the kernel log stays clean (judged by the runner).
+ *
+ * $SHMDEV_FUZZ_CALLS sets the number of calls (default 20000), and
+ * $SHMDEV_FUZZ_SEED the seed (default: time). The seed is printed first,
+ * so a failing run can be replayed.
+ */
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "shmdev_test.h"
+
+#define WORKERS		3
+#define MAX_FDS		16
+#define MAX_MAPS	16
+#define ARG_MAX_SIZE	512
+
+/* --- descriptions ------------------------------------------------------ */
+
+enum field_kind {
+	F_FLAGS,	/* bit mask, checked against .valid */
+	F_RESERVED,	/* must be zero */
+	F_INT,		/* integer input: edge values */
+	F_OUT,		/* output only: input ignored */
+};
+
+struct field {
+	unsigned int off, size;
+	enum field_kind kind;
+	__u64 valid;
+};
+
+struct ioctl_desc {
+	const char *name;
+	unsigned long cmd;
+	unsigned int size;
+	const struct field *fields;
+	unsigned int nfields;
+	/* errnos this ioctl may return for any input */
+	const int *errnos;
+	/* checks a successful call's outputs; false is a failure */
+	bool (*check)(const void *arg);
+};
+
+#define FIELD(type, member, kind, valid) \
+	{ offsetof(type, member), sizeof(((type *)0)->member), kind, valid }
+
+static const struct field version_fields[] = {
+	FIELD(struct shmdev_version, flags, F_FLAGS, SHMDEV_VERSION_FLAGS_VALID),
+	FIELD(struct shmdev_version, api_version, F_OUT, 0),
+	FIELD(struct shmdev_version, features, F_OUT, 0),
+	FIELD(struct shmdev_version, name_max, F_OUT, 0),
+	FIELD(struct shmdev_version, sem_value_max, F_OUT, 0),
+	FIELD(struct shmdev_version, reserved[0], F_RESERVED, 0),
+	FIELD(struct shmdev_version, reserved[1], F_RESERVED, 0),
+	FIELD(struct shmdev_version, reserved[2], F_RESERVED, 0),
+	FIELD(struct shmdev_version, reserved[3], F_RESERVED, 0),
+};
+
+static const int version_errnos[] = { EFAULT, EINVAL, 0 };
+
+static bool version_check(const void *arg)
+{
+	const struct shmdev_version *v = arg;
+
+	return v->api_version == SHMDEV_API_VERSION &&
+	       v->name_max == SHMDEV_NAME_MAX &&
+	       v->sem_value_max == SHMDEV_SEM_VALUE_MAX && !v->flags;
+}
+
+#define DESC(n, c, type, f, e, chk) \
+	{ n, c, sizeof(type), f, sizeof(f) / sizeof(f[0]), e, chk }
+
+static const struct ioctl_desc descs[] = {
+	DESC("VERSION", SHMDEV_IOC_VERSION, struct shmdev_version,
+	     version_fields, version_errnos, version_check),
+};
+
+#define NDESCS (sizeof(descs) / sizeof(descs[0]))
+
+/*
+ * mmap of /dev/shmdev: no handler yet, so the VFS refuses it (ENODEV), or
+ * rejects the arguments first (EOVERFLOW when offset + length wraps).
+ */
+static const int mmap_errnos[] = { ENODEV, EINVAL, EACCES, ENOMEM, EPERM,
+				    EOVERFLOW, 0 };
+
+/* --- random source (xorshift64*, reproducible from the seed) ---------- */
+
+static __u64 rng_state;
+
+static __u64 rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static unsigned int pick(unsigned int n)
+{
+	return rnd() % n;
+}
+
+static bool chance(unsigned int percent)
+{
+	return pick(100) < percent;
+}
+
+static __u64 edge_value(void)
+{
+	static const __u64 edges[] = {
+		0, 1, 2, 4095, 4096, 4097, 65536, 0x7fffffff, 0x80000000,
+		0xffffffff, 0x100000000ull, 1ull << 63, -4096ull, -1ull,
+	};
+
+	return chance(80) ? edges[pick(sizeof(edges) / sizeof(edges[0]))]
+			  : rnd();
+}
+
+/* --- argument memory ---------------------------------------------------- */
+
+static long page;
+static char *good;	/* two read-write pages */
+static char *ro;	/* one read-only page, zero-filled */
+static char *hole;	/* a PROT_NONE page: any access faults */
+static char *edge;	/* a read-write page followed by a PROT_NONE page */
+
+static void put_field(char *buf, const struct field *f, __u64 v)
+{
+	memcpy(buf + f->off, &v, f->size); /* little endian */
+}
+
+static void fill_arg(char *buf, const struct ioctl_desc *d)
+{
+	memset(buf, 0, d->size);
+	for (unsigned int i = 0; i < d->nfields; i++) {
+		const struct field *f = &d->fields[i];
+		__u64 v = 0;
+
+		switch (f->kind) {
+		case F_FLAGS:
+			v = rnd() & f->valid;
+			if (chance(20))
+				v |= 1ull << pick(f->size * 8);
+			break;
+		case F_RESERVED:
+			if (chance(10))
+				v = edge_value();
+			break;
+		case F_INT:
+			v = edge_value();
+			break;
+		case F_OUT:
+			v = rnd();
+			break;
+		}
+		put_field(buf, f, v);
+	}
+}
+
+/* A pointer for an argument of @size bytes, and whether it is all usable. */
+static void *arg_pointer(unsigned int size, bool *usable)
+{
+	*usable = false;
+	switch (pick(8)) {
+	case 0:
+		return NULL;
+	case 1:
+		return hole;
+	case 2:
+		return ro;
+	case 3:
+		return edge + page - size / 2;
+	case 4:
+		return (void *)0xffffffff81000000ul;
+	default:
+		*usable = true;
+		return good + pick(page);
+	}
+}
+
+/* --- state of one worker ------------------------------------------------ */
+
+struct mapping {
+	void *addr;
+	size_t len;
+};
+
+static int fds[MAX_FDS];
+static struct mapping maps[MAX_MAPS];
+static unsigned long calls_done;
+
+static int random_fd(void)
+{
+	/* Mostly live handles; sometimes a closed slot or a bogus number. */
+	if (chance(3))
+		return chance(50) ? -1 : 1000;
+	return fds[pick(MAX_FDS)];
+}
+
+static bool errno_allowed(const int *list, int err)
+{
+	if (err == EBADF || err == ENOTTY)
+		return true;
+	for (; *list; list++)
+		if (*list == err)
+			return true;
+	return false;
+}
+
+static bool fail(const char *what, long ret, int err)
+{
+	ksft_print_msg("fuzz: pid %d call %lu: %s returned %ld errno %d\n",
+		       getpid(), calls_done, what, ret, err);
+	return false;
+}
+
+static bool do_described_ioctl(void)
+{
+	const struct ioctl_desc *d = &descs[pick(NDESCS)];
+	char arg[ARG_MAX_SIZE];
+	bool usable;
+	char *p = arg_pointer(d->size, &usable);
+	int fd = random_fd();
+	long ret;
+
+	if (usable) {
+		fill_arg(arg, d);
+		memcpy(p, arg, d->size);
+	}
+	ret = ioctl(fd, d->cmd, p);
+	if (ret < 0 && !errno_allowed(d->errnos, errno))
+		return fail(d->name, ret, errno);
+	if (ret >= 0 && (!usable || !d->check(p)))
+		return fail(d->name, ret, 0);
+	return true;
+}
+
+static bool do_random_ioctl(void)
+{
+	bool ours = chance(80);
+	unsigned long cmd = _IOC(pick(4), ours ? SHMDEV_IOC_MAGIC : pick(256),
+				 pick(256), pick(ARG_MAX_SIZE));
+	bool usable;
+	long ret;
+
+	for (unsigned int i = 0; i < NDESCS; i++)
+		if (descs[i].cmd == cmd)
+			return true;
+	ret = ioctl(random_fd(), cmd, arg_pointer(_IOC_SIZE(cmd), &usable));
+	/* Other magics may name the VFS's own ioctls (FIOCLEX, FIONBIO...). */
+	if (!ours)
+		return true;
+	if (ret >= 0 || (errno != ENOTTY && errno != EBADF))
+		return fail("undescribed ioctl", ret, errno);
+	return true;
+}
+
+static bool do_open_close(void)
+{
+	int slot = pick(MAX_FDS);
+
+	if (fds[slot] >= 0) {
+		if (close(fds[slot]))
+			return fail("close", -1, errno);
+		fds[slot] = -1;
+	} else if (chance(50)) {
+		fds[slot] = shmdev_open_dev();
+		if (fds[slot] < 0)
+			return fail("open", -1, errno);
+	} else {
+		int src = fds[pick(MAX_FDS)];
+
+		fds[slot] = src >= 0 ? dup(src) : -1;
+	}
+	return true;
+}
+
+static bool do_mmap(void)
+{
+	static const int prots[] = { PROT_READ, PROT_READ | PROT_WRITE,
+				     PROT_WRITE, PROT_NONE, PROT_EXEC };
+	struct mapping *m = &maps[pick(MAX_MAPS)];
+	size_t len = chance(50) ? page * (1 + pick(16)) : edge_value();
+	int flags = chance(80) ? MAP_SHARED : MAP_PRIVATE;
+	void *addr;
+
+	if (m->addr)
+		return true;
+	addr = mmap(NULL, len, prots[pick(5)], flags, random_fd(),
+		    chance(70) ? 0 : edge_value() & ~(page - 1));
+	if (addr == MAP_FAILED) {
+		if (!errno_allowed(mmap_errnos, errno))
+			return fail("mmap", -1, errno);
+		return true;
+	}
+	m->addr = addr;
+	m->len = len;
+	return true;
+}
+
+static bool do_munmap_mprotect(void)
+{
+	struct mapping *m = &maps[pick(MAX_MAPS)];
+
+	if (!m->addr)
+		return true;
+	if (chance(50)) {
+		mprotect(m->addr, m->len, chance(50) ? PROT_READ :
+			 PROT_READ | PROT_WRITE);
+		return true;
+	}
+	if (munmap(m->addr, m->len))
+		return fail("munmap", -1, errno);
+	m->addr = NULL;
+	return true;
+}
+
+static bool run_calls(unsigned long n);
+
+static bool do_fork(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return fail("fork", -1, errno);
+	if (pid == 0) {
+		rng_state ^= (__u64)getpid() << 32;
+		_exit(run_calls(50) ? 0 : 1);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return fail("waitpid", -1, errno);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return fail("forked child", status, 0);
+	return true;
+}
+
+static bool run_calls(unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++, calls_done++) {
+		unsigned int r = pick(100);
+		bool ok;
+
+		if (r < 55)
+			ok = do_described_ioctl();
+		else if (r < 70)
+			ok = do_random_ioctl();
+		else if (r < 85)
+			ok = do_open_close();
+		else if (r < 92)
+			ok = do_mmap();
+		else if (r < 99)
+			ok = do_munmap_mprotect();
+		else
+			ok = do_fork();
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static void setup_memory(void)
+{
+	page = sysconf(_SC_PAGESIZE);
+	good = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ro = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* Guard pages stay reserved, so no later mmap can make them usable. */
+	hole = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	edge = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mprotect(edge + page, page, PROT_NONE);
+}
+
+static unsigned long env_ulong(const char *name, unsigned long def)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? strtoul(s, NULL, 0) : def;
+}
+
+/* The debug lane's million calls take minutes under KASAN and TCG. */
+FIXTURE(fuzz) {};
+FIXTURE_SETUP(fuzz) {}
+FIXTURE_TEARDOWN(fuzz) {}
+
+TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
+{
+	unsigned long calls = env_ulong("SHMDEV_FUZZ_CALLS", 20000);
+	struct timespec t0, t1;
+	__u64 seed = env_ulong("SHMDEV_FUZZ_SEED", 0);
+	long base = shmdev_stat("handles");
+	pid_t pids[WORKERS];
+
+	if (!seed)
+		seed = (__u64)time(NULL) ^ ((__u64)getpid() << 20);
+	ksft_print_msg("fuzz: seed=%llu calls=%lu workers=%d (replay with SHMDEV_FUZZ_SEED=%llu)\n",
+		       (unsigned long long)seed, calls, WORKERS,
+		       (unsigned long long)seed);
+	ASSERT_LE(0, base);
+	setup_memory();
+	ASSERT_NE(MAP_FAILED, good);
+	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_NE(MAP_FAILED, hole);
+	ASSERT_NE(MAP_FAILED, edge);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int w = 0; w < WORKERS; w++) {
+		pids[w] = fork();
+		ASSERT_LE(0, pids[w]);
+		if (pids[w] == 0) {
+			rng_state = seed * (w + 1) | 1;
+			for (int i = 0; i < MAX_FDS; i++)
+				fds[i] = i < MAX_FDS / 2 ? shmdev_open_dev() : -1;
+			_exit(run_calls(calls / WORKERS) ? 0 : 1);
+		}
+	}
+	for (int w = 0; w < WORKERS; w++) {
+		int status = -1;
+
+		ASSERT_EQ(pids[w], waitpid(pids[w], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("worker %d failed (status 0x%x)", w, status);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ksft_print_msg("fuzz: %lu calls in %.1f s\n", calls,
+		       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	EXPECT_EQ(base, shmdev_stat("handles"));
+}
+
+TEST_HARNESS_MAIN
