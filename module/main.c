@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shmdev - the misc device /dev/shmdev: open/release, ioctl dispatch,
- * module parameters and the debugfs statistics.
+ * shmdev - the misc device /dev/shmdev: open/release, ioctl dispatch and
+ * the debugfs statistics. Regions and their limits are in region.c.
  */
 
 #include <linux/debugfs.h>
@@ -30,6 +30,7 @@ static int shmdev_open(struct inode *inode, struct file *file)
 	if (!sf)
 		return -ENOMEM;
 	mutex_init(&sf->lock);
+	sf->file = file;
 	file->private_data = sf;
 	atomic_long_inc(&shmdev_stats.handles);
 	return nonseekable_open(inode, file);
@@ -39,6 +40,7 @@ static int shmdev_release(struct inode *inode, struct file *file)
 {
 	struct shmdev_file *sf = file->private_data;
 
+	shmdev_file_unbind(sf);
 	mutex_destroy(&sf->lock);
 	kmem_cache_free(shmdev_file_cache, sf);
 	atomic_long_dec(&shmdev_stats.handles);
@@ -57,7 +59,7 @@ static int shmdev_ioc_version(struct shmdev_version __user *uarg)
 		return -EINVAL;
 
 	args.api_version = SHMDEV_API_VERSION;
-	args.features = 0;
+	args.features = SHMDEV_FEATURES;
 	args.name_max = SHMDEV_NAME_MAX;
 	args.sem_value_max = SHMDEV_SEM_VALUE_MAX;
 	if (copy_to_user(uarg, &args, sizeof(args)))
@@ -68,11 +70,22 @@ static int shmdev_ioc_version(struct shmdev_version __user *uarg)
 static long shmdev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
+	struct shmdev_file *sf = file->private_data;
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
 	case SHMDEV_IOC_VERSION:
 		return shmdev_ioc_version(argp);
+	case SHMDEV_IOC_CREATE:
+		return shmdev_ioc_create(sf, argp);
+	case SHMDEV_IOC_OPEN:
+		return shmdev_ioc_open(sf, argp);
+	case SHMDEV_IOC_UNLINK:
+		return shmdev_ioc_unlink(sf, argp);
+	case SHMDEV_IOC_STAT:
+		return shmdev_ioc_stat(sf, argp);
+	case SHMDEV_IOC_LIST:
+		return shmdev_ioc_list(sf, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -84,6 +97,7 @@ static const struct file_operations shmdev_fops = {
 	.release	= shmdev_release,
 	.unlocked_ioctl	= shmdev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= shmdev_mmap,
 };
 
 static struct miscdevice shmdev_misc = {
@@ -96,6 +110,9 @@ static struct miscdevice shmdev_misc = {
 static int shmdev_stats_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "handles %ld\n", atomic_long_read(&shmdev_stats.handles));
+	seq_printf(m, "regions %ld\n", atomic_long_read(&shmdev_stats.regions));
+	seq_printf(m, "mappings %ld\n",
+		   atomic_long_read(&shmdev_stats.mappings));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(shmdev_stats);
@@ -108,9 +125,13 @@ static int __init shmdev_init(void)
 	if (!shmdev_file_cache)
 		return -ENOMEM;
 
-	ret = misc_register(&shmdev_misc);
+	ret = shmdev_region_init();
 	if (ret)
 		goto err_destroy_cache;
+
+	ret = misc_register(&shmdev_misc);
+	if (ret)
+		goto err_region_exit;
 
 	/* Statistics are best effort: a debugfs failure is not fatal. */
 	shmdev_debugfs_dir = debugfs_create_dir(SHMDEV_DEVNAME, NULL);
@@ -118,6 +139,8 @@ static int __init shmdev_init(void)
 			    &shmdev_stats_fops);
 	return 0;
 
+err_region_exit:
+	shmdev_region_exit();
 err_destroy_cache:
 	kmem_cache_destroy(shmdev_file_cache);
 	return ret;
@@ -127,6 +150,7 @@ static void __exit shmdev_exit(void)
 {
 	debugfs_remove(shmdev_debugfs_dir);
 	misc_deregister(&shmdev_misc);
+	shmdev_region_exit();
 	kmem_cache_destroy(shmdev_file_cache);
 }
 

@@ -2,45 +2,167 @@
 /*
  * shmdev private definitions.
  *
- * Object lifetime and locking rules
- * ---------------------------------
+ * Objects and their lifetime
+ * --------------------------
  * struct shmdev_file (a handle) lives exactly as long as the struct file of
  * /dev/shmdev it belongs to: it is allocated in ->open() and freed in
  * ->release(), so the VFS file reference count is its reference count.
- * While any handle exists the module is pinned through the misc device's
- * fops owner.
+ * Every VMA mapping a region holds a reference to the file of the handle
+ * that mapped it (vm_private_data), so a mapping keeps its handle, and
+ * through it the region and the module, alive.
+ *
+ * struct shmdev_region is reference counted (ref). References are held by
+ * each bound handle and, for a persistent region, by the registry while the
+ * region has its name. A transient region is named but holds no registry
+ * reference, so it goes with its last handle (and so its last mapping).
+ * The count only drops to zero under shmdev_registry_lock (kref_put_mutex),
+ * so a region found in the registry under that lock can be kref_get() and
+ * the release removes it from the registry before anyone can find it.
  *
  * Lock order, outermost first:
- *   shmdev_file.lock
+ *   shmdev_file.lock          a handle's binding
+ *   shmdev_registry_lock      names, ids, per-user and global accounting
+ *   shmdev_region.lock        a region's mutable attributes
+ * No spinlock is held across copy_from_user/copy_to_user, and no lock is
+ * held while a region's pages are allocated.
  */
 
 #ifndef _SHMDEV_H
 #define _SHMDEV_H
 
 #include <linux/atomic.h>
+#include <linux/cred.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
 #include <linux/shmdev.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
 
 #include "compat.h"
 
 #define SHMDEV_DEVNAME	"shmdev"
 
+/* Rights a handle can hold. */
+#define SHMDEV_ACCESS_ALL \
+	(SHMDEV_ACCESS_READ | SHMDEV_ACCESS_WRITE | SHMDEV_ACCESS_SYNC | \
+	 SHMDEV_ACCESS_ADMIN)
+
+/* Optional features this build reports through SHMDEV_IOC_VERSION. */
+#define SHMDEV_FEATURES	SHMDEV_FEATURE_REGIONS
+
+struct shmdev_user;
+
 /**
- * struct shmdev_file - state of one open file of /dev/shmdev
- * @lock: serialises the ioctls that read or change this handle's state
+ * struct shmdev_region - a named shared-memory region
+ * @ref: reference count, see the top of this file
+ * @node: link in the name table, while @linked
+ * @id: registry id, unique among live regions
+ * @linked: the name is in the name table (protected by the registry lock)
+ * @name: NUL-terminated name, zero-padded (the name table's key)
+ * @shm_file: shmem file holding the pages; set before the region is
+ *	findable and never changed
+ * @size: size in bytes as created
+ * @flags: %SHMDEV_CREATE_* flags
+ * @nsems: number of semaphores
+ * @user_ns: user namespace of the creator, where CAP_IPC_OWNER counts
+ * @user: per-user accounting entry of the creator, charged for this region
+ * @creator: creator's thread-group pid
+ * @cuid: creator
+ * @cgid: creator's group
+ * @create_time: creation time, ns since the epoch
+ * @lock: protects the fields below it
+ * @uid: owner
+ * @gid: group
+ * @mode: permission bits
+ * @unlinked: the name was removed
+ * @attach_time: last OPEN or mmap, ns since the epoch
+ * @change_time: last change of permissions or name, ns since the epoch
+ * @handles: handles bound to the region
+ * @mappings: VMAs mapping the region
+ */
+struct shmdev_region {
+	struct kref ref;
+	struct rhash_head node;
+	u32 id;
+	bool linked;
+	char name[SHMDEV_NAME_MAX];
+	struct file *shm_file;
+	u64 size;
+	u32 flags;
+	u32 nsems;
+	struct user_namespace *user_ns;
+	struct shmdev_user *user;
+	struct pid *creator;
+	kuid_t cuid;
+	kgid_t cgid;
+	u64 create_time;
+
+	struct mutex lock;	/* protects uid..change_time */
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+	bool unlinked;
+	u64 attach_time;
+	u64 change_time;
+
+	atomic_long_t handles;
+	atomic_long_t mappings;
+};
+
+/**
+ * struct shmdev_file - state of one open file of /dev/shmdev (a handle)
+ * @lock: serialises binding; @region, @access and @cred are written once,
+ *	under it, and read without it once @region is seen set
+ *	(smp_store_release / smp_load_acquire on @region)
+ * @file: the struct file this handle belongs to
+ * @region: the bound region, NULL until CREATE or OPEN
+ * @access: %SHMDEV_ACCESS_* rights bound with
+ * @ipc_owner: the binder had CAP_IPC_OWNER in the region's user namespace
+ * @cred: credentials of the process that bound the handle
  */
 struct shmdev_file {
-	struct mutex lock;	/* serialises ioctls on this handle */
+	struct mutex lock;	/* serialises binding */
+	struct file *file;
+	struct shmdev_region *region;
+	u32 access;
+	bool ipc_owner;
+	const struct cred *cred;
 };
 
 /**
  * struct shmdev_stats - live object counts, shown in debugfs
  * @handles: open files of /dev/shmdev
+ * @regions: regions in memory, named or not
+ * @mappings: VMAs mapping a region
  */
 struct shmdev_stats {
 	atomic_long_t handles;
+	atomic_long_t regions;
+	atomic_long_t mappings;
 };
 
 extern struct shmdev_stats shmdev_stats;
+
+/* region.c */
+int shmdev_name_valid(const char *name, size_t len);
+int shmdev_region_init(void);
+void shmdev_region_exit(void);
+void shmdev_region_put(struct shmdev_region *r);
+struct shmdev_region *shmdev_file_region(struct shmdev_file *sf);
+void shmdev_file_unbind(struct shmdev_file *sf);
+int shmdev_ioc_create(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_open(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_stat(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_list(struct shmdev_file *sf, void __user *arg);
+int shmdev_mmap(struct file *file, struct vm_area_struct *vma);
+
+/* acl.c */
+u32 shmdev_rights(struct shmdev_region *r, const struct cred *cred,
+		  bool ipc_owner);
+bool shmdev_current_ipc_owner(struct shmdev_region *r);
+u32 shmdev_current_rights(struct shmdev_region *r);
+u32 shmdev_handle_rights(struct shmdev_file *sf);
 
 #endif /* _SHMDEV_H */

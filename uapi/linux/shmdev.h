@@ -27,12 +27,14 @@
 /* Valid bits of struct shmdev_version.flags (none are defined yet). */
 #define SHMDEV_VERSION_FLAGS_VALID	0
 
+/* Bits of struct shmdev_version.features. */
+#define SHMDEV_FEATURE_REGIONS	0x1ULL	/* CREATE..LIST and mmap */
+
 /**
  * struct shmdev_version - argument of %SHMDEV_IOC_VERSION
  * @flags: in: must be zero (no flags are defined yet)
  * @api_version: out: %SHMDEV_API_VERSION of the loaded module
- * @features: out: mask of optional features the loaded module supports;
- *	no optional features are defined yet, so it is zero
+ * @features: out: %SHMDEV_FEATURE_* bits of what the loaded module supports
  * @name_max: out: %SHMDEV_NAME_MAX, the size of a name buffer
  * @sem_value_max: out: %SHMDEV_SEM_VALUE_MAX
  * @reserved: in: must be zero; out: zero
@@ -49,9 +51,198 @@ struct shmdev_version {
 	__u64 reserved[4];
 };
 
+/*
+ * Access rights. A handle is bound with a set of rights; every operation
+ * needs its right both in the handle and in the region's current
+ * permissions for the credentials that bound the handle.
+ */
+#define SHMDEV_ACCESS_READ	0x1	/* map readable, stat */
+#define SHMDEV_ACCESS_WRITE	0x2	/* map writable */
+#define SHMDEV_ACCESS_SYNC	0x4	/* semaphore wait and post */
+#define SHMDEV_ACCESS_ADMIN	0x8	/* change permissions, unlink */
+/* Rights OPEN may request; ADMIN is checked per operation. */
+#define SHMDEV_OPEN_ACCESS_VALID \
+	(SHMDEV_ACCESS_READ | SHMDEV_ACCESS_WRITE | SHMDEV_ACCESS_SYNC)
+
+/* Flags of struct shmdev_create. */
+#define SHMDEV_CREATE_TRANSIENT	0x1	/* freed with its last user */
+#define SHMDEV_CREATE_POPULATE	0x2	/* allocate every page now */
+#define SHMDEV_CREATE_FLAGS_VALID \
+	(SHMDEV_CREATE_TRANSIENT | SHMDEV_CREATE_POPULATE)
+
+/* Permission bits of a region: rwx for owner, group, other. */
+#define SHMDEV_MODE_VALID	0777
+
+/* Most semaphores one region can carry. */
+#define SHMDEV_SEMS_MAX		1024
+
+/**
+ * struct shmdev_create - argument of %SHMDEV_IOC_CREATE
+ * @name: in: user pointer to the region's name, NUL-terminated
+ * @size: in: size in bytes, 1 or more; mappings cover whole pages
+ * @mode: in: permission bits, within %SHMDEV_MODE_VALID
+ * @flags: in: %SHMDEV_CREATE_* flags
+ * @nsems: in: number of semaphores, 0 to %SHMDEV_SEMS_MAX
+ * @pad: in: must be zero
+ * @reserved: in: must be zero
+ */
+struct shmdev_create {
+	__u64 name;
+	__u64 size;
+	__u32 mode;
+	__u32 flags;
+	__u32 nsems;
+	__u32 pad;
+	__u64 reserved[4];
+};
+
+/* Valid bits of struct shmdev_open.flags (none are defined yet). */
+#define SHMDEV_OPEN_FLAGS_VALID	0
+
+/**
+ * struct shmdev_open - argument of %SHMDEV_IOC_OPEN
+ * @name: in: user pointer to the region's name, NUL-terminated
+ * @access: in: rights to bind with: %SHMDEV_ACCESS_READ, _WRITE and _SYNC
+ * @flags: in: must be zero (no flags are defined yet)
+ * @reserved: in: must be zero
+ */
+struct shmdev_open {
+	__u64 name;
+	__u32 access;
+	__u32 flags;
+	__u64 reserved[4];
+};
+
+/* Valid bits of struct shmdev_unlink.flags (none are defined yet). */
+#define SHMDEV_UNLINK_FLAGS_VALID	0
+
+/**
+ * struct shmdev_unlink - argument of %SHMDEV_IOC_UNLINK
+ * @name: in: user pointer to the region's name, NUL-terminated
+ * @flags: in: must be zero (no flags are defined yet)
+ * @pad: in: must be zero
+ * @reserved: in: must be zero
+ */
+struct shmdev_unlink {
+	__u64 name;
+	__u32 flags;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/* State bits of struct shmdev_stat.state and struct shmdev_list_entry. */
+#define SHMDEV_STATE_TRANSIENT	0x1	/* created transient */
+#define SHMDEV_STATE_POPULATED	0x2	/* populated at create */
+#define SHMDEV_STATE_UNLINKED	0x4	/* name removed */
+
+/* Valid bits of struct shmdev_stat.flags (none are defined yet). */
+#define SHMDEV_STAT_FLAGS_VALID	0
+
+/**
+ * struct shmdev_stat - argument of %SHMDEV_IOC_STAT
+ * @name: in: user pointer to a region name, or 0 for the region this
+ *	handle is bound to
+ * @flags: in: must be zero (no flags are defined yet)
+ * @pad: in: must be zero
+ * @size: out: size in bytes
+ * @uid: out: owner, mapped into the caller's user namespace
+ * @gid: out: group, mapped into the caller's user namespace
+ * @cuid: out: creator, mapped into the caller's user namespace
+ * @cgid: out: creator's group, mapped into the caller's user namespace
+ * @mode: out: permission bits
+ * @state: out: %SHMDEV_STATE_* bits
+ * @creator_pid: out: creator's thread-group id in the caller's pid
+ *	namespace, 0 if not visible there
+ * @nsems: out: number of semaphores
+ * @access: out: rights this handle was bound with (0 for by-name STAT)
+ * @pad2: out: zero
+ * @create_time: out: creation time, ns since the epoch (CLOCK_REALTIME)
+ * @attach_time: out: last OPEN or mmap, ns since the epoch
+ * @change_time: out: last change of permissions or name, ns since the epoch
+ * @handles: out: handles bound to the region
+ * @mappings: out: memory mappings (VMAs) of the region
+ * @resident_pages: out: pages allocated to the region
+ * @id: out: the region's id, unique while the module is loaded
+ * @reserved: out: zero
+ * @name_out: out: the region's name, NUL-terminated
+ */
+struct shmdev_stat {
+	__u64 name;
+	__u32 flags;
+	__u32 pad;
+	__u64 size;
+	__u32 uid;
+	__u32 gid;
+	__u32 cuid;
+	__u32 cgid;
+	__u32 mode;
+	__u32 state;
+	__u32 creator_pid;
+	__u32 nsems;
+	__u32 access;
+	__u32 pad2;
+	__u64 create_time;
+	__u64 attach_time;
+	__u64 change_time;
+	__u64 handles;
+	__u64 mappings;
+	__u64 resident_pages;
+	__u64 id;
+	__u64 reserved[4];
+	char name_out[SHMDEV_NAME_MAX];
+};
+
+/**
+ * struct shmdev_list_entry - one region in the output of %SHMDEV_IOC_LIST
+ * @id: the region's id; entries come in increasing id order
+ * @size: size in bytes
+ * @uid: owner, mapped into the caller's user namespace
+ * @gid: group, mapped into the caller's user namespace
+ * @mode: permission bits
+ * @state: %SHMDEV_STATE_* bits
+ * @name: the region's name, NUL-terminated
+ */
+struct shmdev_list_entry {
+	__u64 id;
+	__u64 size;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 state;
+	char name[SHMDEV_NAME_MAX];
+};
+
+/* Valid bits of struct shmdev_list.flags (none are defined yet). */
+#define SHMDEV_LIST_FLAGS_VALID	0
+
+/* Most entries one LIST call returns, whatever @count asks for. */
+#define SHMDEV_LIST_BATCH_MAX	64
+
+/**
+ * struct shmdev_list - argument of %SHMDEV_IOC_LIST
+ * @cursor: in: 0 to start, then the value the previous call returned;
+ *	out: where the next call continues
+ * @entries: in: user pointer to an array of struct shmdev_list_entry
+ * @count: in: capacity of @entries; out: entries written, 0 at the end
+ * @flags: in: must be zero (no flags are defined yet)
+ * @reserved: in: must be zero
+ */
+struct shmdev_list {
+	__u64 cursor;
+	__u64 entries;
+	__u32 count;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
 /* Magic 0xBC is free in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define SHMDEV_IOC_MAGIC	0xBC
 
 #define SHMDEV_IOC_VERSION	_IOWR(SHMDEV_IOC_MAGIC, 0x00, struct shmdev_version)
+#define SHMDEV_IOC_CREATE	_IOW(SHMDEV_IOC_MAGIC, 0x01, struct shmdev_create)
+#define SHMDEV_IOC_OPEN		_IOW(SHMDEV_IOC_MAGIC, 0x02, struct shmdev_open)
+#define SHMDEV_IOC_UNLINK	_IOW(SHMDEV_IOC_MAGIC, 0x03, struct shmdev_unlink)
+#define SHMDEV_IOC_STAT		_IOWR(SHMDEV_IOC_MAGIC, 0x04, struct shmdev_stat)
+#define SHMDEV_IOC_LIST		_IOWR(SHMDEV_IOC_MAGIC, 0x05, struct shmdev_list)
 
 #endif /* _UAPI_LINUX_SHMDEV_H */
