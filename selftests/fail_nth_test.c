@@ -13,10 +13,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
 #include "shmdev_test.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23
+#endif
 
 /* More fault points than this in one scenario means the sweep is stuck. */
 #define MAX_FAULT_POINTS	5000
@@ -61,6 +66,9 @@ static int arm_fault_injection(void)
 	return ret;
 }
 
+/* The call a scenario was making when it failed, for the log. */
+static const char *step;
+
 /* A scenario returns 0 or -errno and releases everything it took. */
 struct scenario {
 	const char *name;
@@ -93,9 +101,83 @@ static int scenario_version(void)
 	return ret;
 }
 
+/* Every region ioctl and mmap, on a region that is gone at the end. */
+static int scenario_region(__u32 flags)
+{
+	struct shmdev_list_entry e[4];
+	struct shmdev_list l = { .entries = uptr(e), .count = 4 };
+	struct shmdev_stat st;
+	int fd, fd2, ret;
+	char *p;
+
+	step = "create";
+	fd = region_new("failnth", 2 * 4096, 0600, flags);
+	if (fd < 0)
+		return fd;
+	step = "open";
+	fd2 = region_open("failnth", RW);
+	if (fd2 < 0) {
+		ret = fd2;
+		goto out_unlink;
+	}
+	step = "mmap";
+	p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd2, 0);
+	if (p == MAP_FAILED) {
+		ret = -errno;
+		goto out_close;
+	}
+	/*
+	 * Fault the pages in through the kernel: a fault that cannot
+	 * allocate then fails the call instead of raising SIGBUS.
+	 */
+	step = "fault";
+	if (madvise(p, 2 * 4096, MADV_POPULATE_WRITE)) {
+		ret = -errno;
+		goto out_unmap;
+	}
+	step = "stat";
+	ret = region_stat(fd, NULL, &st);
+	if (!ret)
+		ret = region_stat(fd2, "failnth", &st);
+	step = "list";
+	if (!ret && ioctl(fd, SHMDEV_IOC_LIST, &l))
+		ret = -errno;
+out_unmap:
+	munmap(p, 2 * 4096);
+out_close:
+	close(fd2);
+out_unlink:
+	if (!(flags & SHMDEV_CREATE_TRANSIENT)) {
+		/* The unlink must happen even if it hits a fault: retry. */
+		int u = region_unlink("failnth");
+
+		while (u == -ENOMEM || u == -EFAULT)
+			u = region_unlink("failnth");
+		if (!ret && u) {
+			step = "unlink";
+			ret = u;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
+static int scenario_region_persistent(void)
+{
+	return scenario_region(0);
+}
+
+static int scenario_region_transient_populated(void)
+{
+	return scenario_region(SHMDEV_CREATE_TRANSIENT |
+			       SHMDEV_CREATE_POPULATE);
+}
+
 static const struct scenario scenarios[] = {
 	{ "open_close", scenario_open_close },
 	{ "version", scenario_version },
+	{ "region", scenario_region_persistent },
+	{ "region_transient_populated", scenario_region_transient_populated },
 };
 
 /*
@@ -124,6 +206,8 @@ static bool errno_is_clean(int err)
 static int sweep(struct __test_metadata *_metadata, const struct scenario *s)
 {
 	long base = shmdev_stat("handles");
+	long regions = shmdev_stat("regions");
+	long maps = shmdev_stat("mappings");
 	char path[64];
 	int nth_fd, points = 0;
 
@@ -140,6 +224,7 @@ static int sweep(struct __test_metadata *_metadata, const struct scenario *s)
 		int ret;
 
 		ASSERT_EQ(len, pwrite(nth_fd, arm, len, 0));
+		step = NULL;
 		ret = s->run();
 		if (!fault_fired(nth_fd)) {
 			ASSERT_EQ(0, ret);
@@ -147,12 +232,17 @@ static int sweep(struct __test_metadata *_metadata, const struct scenario *s)
 			return points;
 		}
 		points++;
-		if (ret)
+		if (ret) {
 			EXPECT_TRUE(errno_is_clean(ret))
-				TH_LOG("%s: fault %d gave errno %d", s->name,
-				       n, -ret);
+				TH_LOG("%s: fault %d in %s gave errno %d",
+				       s->name, n, step ? step : "?", -ret);
+		}
 		ASSERT_EQ(base, shmdev_stat("handles"))
 			TH_LOG("%s: fault %d leaked a handle", s->name, n);
+		ASSERT_EQ(regions, shmdev_stat("regions"))
+			TH_LOG("%s: fault %d leaked a region", s->name, n);
+		ASSERT_EQ(maps, shmdev_stat("mappings"))
+			TH_LOG("%s: fault %d leaked a mapping", s->name, n);
 	}
 	close(nth_fd);
 	ASSERT_TRUE(false) TH_LOG("%s: over %d fault points", s->name,

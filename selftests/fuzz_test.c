@@ -29,6 +29,7 @@
 #define MAX_FDS		16
 #define MAX_MAPS	16
 #define ARG_MAX_SIZE	512
+#define FUZZ_NAMES	8	/* names shared by all workers: fz-0 .. fz-7 */
 
 /* --- descriptions ------------------------------------------------------ */
 
@@ -37,6 +38,8 @@ enum field_kind {
 	F_RESERVED,	/* must be zero */
 	F_INT,		/* integer input: edge values */
 	F_OUT,		/* output only: input ignored */
+	F_NAME,		/* pointer to a region name */
+	F_BUF,		/* pointer to a buffer the kernel writes */
 };
 
 struct field {
@@ -83,22 +86,114 @@ static bool version_check(const void *arg)
 	       v->sem_value_max == SHMDEV_SEM_VALUE_MAX && !v->flags;
 }
 
+static const struct field create_fields[] = {
+	FIELD(struct shmdev_create, name, F_NAME, 0),
+	FIELD(struct shmdev_create, size, F_INT, 0),
+	FIELD(struct shmdev_create, mode, F_FLAGS, SHMDEV_MODE_VALID),
+	FIELD(struct shmdev_create, flags, F_FLAGS, SHMDEV_CREATE_FLAGS_VALID),
+	FIELD(struct shmdev_create, nsems, F_INT, 0),
+	FIELD(struct shmdev_create, pad, F_RESERVED, 0),
+	FIELD(struct shmdev_create, reserved[0], F_RESERVED, 0),
+	FIELD(struct shmdev_create, reserved[3], F_RESERVED, 0),
+};
+
+static const int create_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, EEXIST,
+				     EBUSY, ENOSPC, EDQUOT, ENOMEM, 0 };
+
+static const struct field open_fields[] = {
+	FIELD(struct shmdev_open, name, F_NAME, 0),
+	FIELD(struct shmdev_open, access, F_FLAGS, SHMDEV_OPEN_ACCESS_VALID),
+	FIELD(struct shmdev_open, flags, F_FLAGS, SHMDEV_OPEN_FLAGS_VALID),
+	FIELD(struct shmdev_open, reserved[0], F_RESERVED, 0),
+	FIELD(struct shmdev_open, reserved[3], F_RESERVED, 0),
+};
+
+/* Root holds CAP_IPC_OWNER, so EACCES would be a bug. */
+static const int open_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, ENOENT,
+				   EBUSY, 0 };
+
+static const struct field unlink_fields[] = {
+	FIELD(struct shmdev_unlink, name, F_NAME, 0),
+	FIELD(struct shmdev_unlink, flags, F_FLAGS, SHMDEV_UNLINK_FLAGS_VALID),
+	FIELD(struct shmdev_unlink, pad, F_RESERVED, 0),
+	FIELD(struct shmdev_unlink, reserved[1], F_RESERVED, 0),
+};
+
+static const int unlink_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, ENOENT,
+				     0 };
+
+static const struct field stat_fields[] = {
+	FIELD(struct shmdev_stat, name, F_NAME, 0),
+	FIELD(struct shmdev_stat, flags, F_FLAGS, SHMDEV_STAT_FLAGS_VALID),
+	FIELD(struct shmdev_stat, pad, F_RESERVED, 0),
+	FIELD(struct shmdev_stat, size, F_OUT, 0),
+	FIELD(struct shmdev_stat, handles, F_OUT, 0),
+	FIELD(struct shmdev_stat, reserved[2], F_OUT, 0),
+};
+
+/* EACCES: STAT of a handle bound without READ. */
+static const int stat_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, ENOENT,
+				   ENXIO, EACCES, 0 };
+
+static bool stat_check(const void *arg)
+{
+	const struct shmdev_stat *st = arg;
+
+	return st->size && memchr(st->name_out, 0, SHMDEV_NAME_MAX) &&
+	       st->name_out[0] && !st->pad2 &&
+	       !st->reserved[0] && !st->reserved[3] &&
+	       !(st->mode & ~SHMDEV_MODE_VALID);
+}
+
+static const struct field list_fields[] = {
+	FIELD(struct shmdev_list, cursor, F_INT, 0),
+	FIELD(struct shmdev_list, entries, F_BUF, 0),
+	FIELD(struct shmdev_list, count, F_INT, 0),
+	FIELD(struct shmdev_list, flags, F_FLAGS, SHMDEV_LIST_FLAGS_VALID),
+	FIELD(struct shmdev_list, reserved[0], F_RESERVED, 0),
+};
+
+static const int list_errnos[] = { EFAULT, EINVAL, 0 };
+
+static bool list_check(const void *arg)
+{
+	const struct shmdev_list *l = arg;
+
+	return l->count <= SHMDEV_LIST_BATCH_MAX;
+}
+
+static bool no_check(const void *arg)
+{
+	return true;
+}
+
 #define DESC(n, c, type, f, e, chk) \
 	{ n, c, sizeof(type), f, sizeof(f) / sizeof(f[0]), e, chk }
 
 static const struct ioctl_desc descs[] = {
 	DESC("VERSION", SHMDEV_IOC_VERSION, struct shmdev_version,
 	     version_fields, version_errnos, version_check),
+	DESC("CREATE", SHMDEV_IOC_CREATE, struct shmdev_create,
+	     create_fields, create_errnos, no_check),
+	DESC("OPEN", SHMDEV_IOC_OPEN, struct shmdev_open,
+	     open_fields, open_errnos, no_check),
+	DESC("UNLINK", SHMDEV_IOC_UNLINK, struct shmdev_unlink,
+	     unlink_fields, unlink_errnos, no_check),
+	DESC("STAT", SHMDEV_IOC_STAT, struct shmdev_stat,
+	     stat_fields, stat_errnos, stat_check),
+	DESC("LIST", SHMDEV_IOC_LIST, struct shmdev_list,
+	     list_fields, list_errnos, list_check),
 };
 
 #define NDESCS (sizeof(descs) / sizeof(descs[0]))
 
 /*
- * mmap of /dev/shmdev: no handler yet, so the VFS refuses it (ENODEV), or
- * rejects the arguments first (EOVERFLOW when offset + length wraps).
+ * mmap of /dev/shmdev: ENXIO (unbound, or outside the region), EINVAL
+ * (MAP_PRIVATE), EACCES (no right), or the VFS's own checks: EOVERFLOW when
+ * offset + length wraps, ENOMEM for lengths it cannot place, EINVAL for 0.
  */
-static const int mmap_errnos[] = { ENODEV, EINVAL, EACCES, ENOMEM, EPERM,
-				    EOVERFLOW, 0 };
+static const int mmap_errnos[] = { ENXIO, EINVAL, EACCES, ENOMEM, EOVERFLOW,
+				    0 };
 
 /* --- random source (xorshift64*, reproducible from the seed) ---------- */
 
@@ -140,6 +235,50 @@ static char *good;	/* two read-write pages */
 static char *ro;	/* one read-only page, zero-filled */
 static char *hole;	/* a PROT_NONE page: any access faults */
 static char *edge;	/* a read-write page followed by a PROT_NONE page */
+static char *names;	/* one page of names, see setup_memory() */
+static char *big;	/* room for a full LIST batch */
+
+/* Offsets of the names in @names. */
+enum { N_SHARED = 0, N_EMPTY = 512, N_255 = 1024, N_SLASH = 1536,
+       N_CTRL = 1792, N_256 = 2048 };
+
+/* A pointer to a name: mostly one of the shared names, sometimes an edge. */
+static __u64 name_pointer(void)
+{
+	static const int edges[] = { N_EMPTY, N_255, N_SLASH, N_CTRL, N_256 };
+	unsigned int r = pick(100);
+
+	if (r < 75)
+		return (__u64)(unsigned long)(names + 8 * pick(FUZZ_NAMES));
+	if (r < 90)
+		return (__u64)(unsigned long)(names + edges[pick(5)]);
+	switch (pick(4)) {
+	case 0:
+		return 0;
+	case 1:
+		return (__u64)(unsigned long)hole;
+	case 2:	/* runs into the guard page with no NUL */
+		return (__u64)(unsigned long)(edge + page - 4);
+	default:
+		return 0xffffffff81000000ull;
+	}
+}
+
+static __u64 buf_pointer(void)
+{
+	switch (pick(6)) {
+	case 0:
+		return 0;
+	case 1:
+		return (__u64)(unsigned long)hole;
+	case 2:
+		return (__u64)(unsigned long)ro;
+	case 3:
+		return (__u64)(unsigned long)(edge + page - 300);
+	default:
+		return (__u64)(unsigned long)big;
+	}
+}
 
 static void put_field(char *buf, const struct field *f, __u64 v)
 {
@@ -168,6 +307,12 @@ static void fill_arg(char *buf, const struct ioctl_desc *d)
 			break;
 		case F_OUT:
 			v = rnd();
+			break;
+		case F_NAME:
+			v = name_pointer();
+			break;
+		case F_BUF:
+			v = buf_pointer();
 			break;
 		}
 		put_field(buf, f, v);
@@ -387,6 +532,29 @@ static void setup_memory(void)
 	edge = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	mprotect(edge + page, page, PROT_NONE);
+	memset(edge + page - 4, 'n', 4);
+	big = mmap(NULL, 5 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	names = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (int i = 0; i < FUZZ_NAMES; i++)
+		snprintf(names + N_SHARED + 8 * i, 8, "fz-%d", i);
+	memset(names + N_255, 'x', 255);
+	strcpy(names + N_SLASH, "fz/0");
+	strcpy(names + N_CTRL, "fz\x01");
+	memset(names + N_256, 'y', 256);	/* no NUL in the first 256 */
+	mprotect(names, page, PROT_READ);
+}
+
+/* Unlink the shared names; the workers may have left any of them. */
+static void unlink_fuzz_names(void)
+{
+	for (int i = 0; i < FUZZ_NAMES; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "fz-%d", i);
+		region_unlink(name);
+	}
 }
 
 static unsigned long env_ulong(const char *name, unsigned long def)
@@ -407,6 +575,8 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 	struct timespec t0, t1;
 	__u64 seed = env_ulong("SHMDEV_FUZZ_SEED", 0);
 	long base = shmdev_stat("handles");
+	long regions = shmdev_stat("regions");
+	long maps = shmdev_stat("mappings");
 	pid_t pids[WORKERS];
 
 	if (!seed)
@@ -420,6 +590,8 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 	ASSERT_NE(MAP_FAILED, ro);
 	ASSERT_NE(MAP_FAILED, hole);
 	ASSERT_NE(MAP_FAILED, edge);
+	ASSERT_NE(MAP_FAILED, big);
+	ASSERT_NE(MAP_FAILED, names);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int w = 0; w < WORKERS; w++) {
@@ -442,7 +614,10 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ksft_print_msg("fuzz: %lu calls in %.1f s\n", calls,
 		       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	unlink_fuzz_names();
 	EXPECT_EQ(base, shmdev_stat("handles"));
+	EXPECT_EQ(regions, shmdev_stat("regions"));
+	EXPECT_EQ(maps, shmdev_stat("mappings"));
 }
 
 TEST_HARNESS_MAIN

@@ -7,6 +7,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -39,6 +40,40 @@ TEST(rmmod_is_refused_while_a_handle_is_open)
 	EXPECT_EQ(EWOULDBLOCK, errno);
 	ASSERT_EQ(0, close(fd));
 	ASSERT_EQ(0, access(SHMDEV_PATH, F_OK));
+}
+
+TEST(rmmod_is_refused_while_only_a_mapping_exists)
+{
+	int fd = region_new("modtest-mapped", 4096, 0600, 0);
+	char *p;
+
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, close(fd));
+	EXPECT_EQ(-1, unload_module());
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	p[0] = 1;	/* the module is still there to fault it in */
+	ASSERT_EQ(0, munmap(p, 4096));
+	EXPECT_EQ(0, region_unlink("modtest-mapped"));
+}
+
+TEST(rmmod_frees_persistent_regions)
+{
+	int kofd = open_ko();
+	int fd = region_new("modtest-persist", 1 << 20, 0600,
+			    SHMDEV_CREATE_POPULATE);
+
+	ASSERT_LE(0, kofd);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, close(fd));
+	ASSERT_LE(1, shmdev_stat("regions"));
+	/* No handle or mapping: unload succeeds and takes the region along. */
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(0, load_module(kofd));
+	EXPECT_EQ(0, shmdev_stat("regions"));
+	EXPECT_EQ(-ENOENT, region_open("modtest-persist", SHMDEV_ACCESS_READ));
+	close(kofd);
 }
 
 TEST(insmod_rmmod_50_cycles)

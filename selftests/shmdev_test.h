@@ -6,6 +6,7 @@
 #ifndef _SHMDEV_TEST_H
 #define _SHMDEV_TEST_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,138 @@ static inline long slab_attr(const char *cache, const char *attr)
 		fclose(f);
 	}
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", cache, attr);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* --- regions --------------------------------------------------------- */
+
+#define RW	(SHMDEV_ACCESS_READ | SHMDEV_ACCESS_WRITE)
+
+static inline __u64 uptr(const void *p)
+{
+	return (__u64)(unsigned long)p;
+}
+
+/* CREATE on @fd; 0 or -errno. */
+static inline int region_create(int fd, const char *name, __u64 size,
+				__u32 mode, __u32 flags)
+{
+	struct shmdev_create c = {
+		.name = uptr(name), .size = size, .mode = mode, .flags = flags,
+	};
+
+	return ioctl(fd, SHMDEV_IOC_CREATE, &c) ? -errno : 0;
+}
+
+/* A new handle bound to a new region; the fd or -errno. */
+static inline int region_new(const char *name, __u64 size, __u32 mode,
+			     __u32 flags)
+{
+	int fd = shmdev_open_dev();
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = region_create(fd, name, size, mode, flags);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* OPEN on @fd; 0 or -errno. */
+static inline int region_open_on(int fd, const char *name, __u32 access)
+{
+	struct shmdev_open o = { .name = uptr(name), .access = access };
+
+	return ioctl(fd, SHMDEV_IOC_OPEN, &o) ? -errno : 0;
+}
+
+/* A new handle bound to an existing region; the fd or -errno. */
+static inline int region_open(const char *name, __u32 access)
+{
+	int fd = shmdev_open_dev();
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = region_open_on(fd, name, access);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* UNLINK through a temporary handle; 0 or -errno. */
+static inline int region_unlink(const char *name)
+{
+	struct shmdev_unlink u = { .name = uptr(name) };
+	int fd = shmdev_open_dev();
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, SHMDEV_IOC_UNLINK, &u) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* STAT by name (@name non-NULL) or of @fd's region; outputs pre-filled. */
+static inline int region_stat(int fd, const char *name, struct shmdev_stat *st)
+{
+	memset(st, SENTINEL_BYTE, sizeof(*st));
+	st->name = uptr(name);
+	st->flags = 0;
+	st->pad = 0;
+	return ioctl(fd, SHMDEV_IOC_STAT, st) ? -errno : 0;
+}
+
+/* STAT by name through a temporary handle; 0 or -errno. */
+static inline int region_stat_name(const char *name, struct shmdev_stat *st)
+{
+	int fd = shmdev_open_dev();
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = region_stat(fd, name, st);
+	close(fd);
+	return ret;
+}
+
+/* Set a module parameter; 0 or -errno. */
+static inline int shmdev_param_set(const char *param, unsigned long v)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/module/shmdev/parameters/%s", param);
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	ret = fprintf(f, "%lu", v) > 0 ? 0 : -EIO;
+	if (fclose(f))
+		ret = -errno;
+	return ret;
+}
+
+/* Read a module parameter; -1 if absent. */
+static inline long shmdev_param(const char *param)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/shmdev/parameters/%s", param);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;

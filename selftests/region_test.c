@@ -1,0 +1,1469 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Named regions: CREATE, OPEN, UNLINK, STAT, LIST, mmap, lifetime, limits.
+ * Each test uses names of its own (prefixed with the test's name), so a
+ * failure leaves nothing that another test trips over.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "shmdev_test.h"
+
+static long page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+/* A name of this test's own: "<test>-<tag>". */
+#define NAME(tag) name_of(_metadata, tag)
+static const char *name_of(struct __test_metadata *m, const char *tag)
+{
+	static char bufs[8][SHMDEV_NAME_MAX];
+	static int next;
+	char *b = bufs[next++ % 8];
+
+	snprintf(b, SHMDEV_NAME_MAX, "%.200s-%s", m->name, tag);
+	return b;
+}
+
+static void *map(int fd, size_t len, int prot, off_t off)
+{
+	return mmap(NULL, len, prot, MAP_SHARED, fd, off);
+}
+
+TEST(region_structs_have_fixed_layout)
+{
+	/* Same on 32 and 64 bit: fixed-width fields, explicit padding. */
+	EXPECT_EQ(64, sizeof(struct shmdev_create));
+	EXPECT_EQ(32, __builtin_offsetof(struct shmdev_create, reserved));
+	EXPECT_EQ(48, sizeof(struct shmdev_open));
+	EXPECT_EQ(32, sizeof(struct shmdev_unlink));
+	EXPECT_EQ(408, sizeof(struct shmdev_stat));
+	EXPECT_EQ(64, __builtin_offsetof(struct shmdev_stat, create_time));
+	EXPECT_EQ(152, __builtin_offsetof(struct shmdev_stat, name_out));
+	EXPECT_EQ(40, sizeof(struct shmdev_list));
+	EXPECT_EQ(288, sizeof(struct shmdev_list_entry));
+}
+
+/* ---- names ----------------------------------------------------------- */
+
+TEST(name_empty_is_einval)
+{
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, region_create(fd, "", 4096, 0600, 0));
+	EXPECT_EQ(-ENXIO, region_stat(fd, NULL, &(struct shmdev_stat){}));
+	close(fd);
+}
+
+TEST(name_of_one_byte_works)
+{
+	struct shmdev_stat st;
+	int fd = region_new("Q", 4096, 0600, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	EXPECT_STREQ("Q", st.name_out);
+	EXPECT_EQ(0, region_unlink("Q"));
+	close(fd);
+}
+
+TEST(name_of_255_bytes_works)
+{
+	char name[SHMDEV_NAME_MAX];
+	struct shmdev_stat st;
+	int fd;
+
+	memset(name, 'a', 255);
+	name[255] = 0;
+	name[0] = 'L';
+	fd = region_new(name, 4096, 0600, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, region_stat_name(name, &st));
+	EXPECT_EQ(0, memcmp(name, st.name_out, 256));
+	EXPECT_EQ(0, region_unlink(name));
+	close(fd);
+}
+
+TEST(name_of_256_bytes_is_enametoolong)
+{
+	char name[SHMDEV_NAME_MAX + 1];
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	memset(name, 'b', 256);
+	name[256] = 0;
+	EXPECT_EQ(-ENAMETOOLONG, region_create(fd, name, 4096, 0600, 0));
+	name[255] = 0;
+	EXPECT_EQ(-ENOENT, region_open_on(fd, name, RW));
+	close(fd);
+}
+
+TEST(name_running_into_unmapped_memory_is_efault)
+{
+	long pg = page_size();
+	char *p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, mprotect(p + pg, pg, PROT_NONE));
+	memset(p + pg - 8, 'c', 8);	/* no NUL before the hole */
+	EXPECT_EQ(-EFAULT, region_create(fd, p + pg - 8, 4096, 0600, 0));
+	EXPECT_EQ(-EFAULT, region_open_on(fd, p + pg - 8, RW));
+	close(fd);
+}
+
+TEST(name_null_pointer_is_efault)
+{
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EFAULT, region_create(fd, NULL, 4096, 0600, 0));
+	EXPECT_EQ(-EFAULT, region_unlink(NULL));
+	close(fd);
+}
+
+TEST(name_with_slash_is_einval)
+{
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, region_create(fd, "a/b", 4096, 0600, 0));
+	EXPECT_EQ(-EINVAL, region_create(fd, "/", 4096, 0600, 0));
+	EXPECT_EQ(-EINVAL, region_open_on(fd, "a/b", RW));
+	close(fd);
+}
+
+TEST(name_with_space_or_nonprintable_is_einval)
+{
+	static const char *const bad[] = {
+		"a b", "tab\there", "nl\n", "del\x7f", "high\x80", "\x01",
+	};
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, region_create(fd, bad[i], 4096, 0600, 0))
+			TH_LOG("name %zu", i);
+	}
+	close(fd);
+}
+
+TEST(name_is_reusable_after_unlink)
+{
+	const char *name = NAME("x");
+	struct shmdev_stat a, b;
+	int fd1, fd2;
+
+	fd1 = region_new(name, 4096, 0600, 0);
+	ASSERT_LE(0, fd1);
+	ASSERT_EQ(0, region_stat(fd1, NULL, &a));
+	ASSERT_EQ(0, region_unlink(name));
+	fd2 = region_new(name, 8192, 0600, 0);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, region_stat(fd2, NULL, &b));
+	EXPECT_NE(a.id, b.id);
+	EXPECT_EQ(8192, b.size);
+	/* The old handle still sees its own, unlinked region. */
+	ASSERT_EQ(0, region_stat(fd1, NULL, &a));
+	EXPECT_EQ(4096, a.size);
+	EXPECT_TRUE(a.state & SHMDEV_STATE_UNLINKED);
+	EXPECT_EQ(0, region_unlink(name));
+	close(fd1);
+	close(fd2);
+}
+
+/*
+ * Walk LIST @batch entries at a time, keeping the first @max in @out; the
+ * number of entries seen, or -errno.
+ */
+static int list_all(struct shmdev_list_entry *out, int max, unsigned int batch)
+{
+	struct shmdev_list_entry buf[8];
+	struct shmdev_list l = { 0 };
+	int fd = shmdev_open_dev(), n = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		l.entries = uptr(buf);
+		l.count = batch;
+		if (ioctl(fd, SHMDEV_IOC_LIST, &l)) {
+			n = -errno;
+			break;
+		}
+		if (!l.count)
+			break;
+		for (unsigned int i = 0; i < l.count; i++, n++)
+			if (n < max)
+				out[n] = buf[i];
+	}
+	close(fd);
+	return n;
+}
+
+/* Regions that uid 0 owns now. */
+static int root_regions(void)
+{
+	static struct shmdev_list_entry all[1024];
+	int n = list_all(all, 1024, 8), mine = 0;
+
+	for (int i = 0; i < n && i < 1024; i++)
+		mine += all[i].uid == 0;
+	return n < 0 ? n : mine;
+}
+
+/* ---- sizes and limits -------------------------------------------------- */
+
+TEST(size_zero_is_einval)
+{
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, region_create(fd, NAME("z"), 0, 0600, 0));
+	EXPECT_EQ(-ENOENT, region_unlink(NAME("z")));
+	close(fd);
+}
+
+TEST(size_of_one_byte_maps_one_page)
+{
+	long pg = page_size();
+	int fd = region_new(NAME("one"), 1, 0600, 0);
+	struct shmdev_stat st;
+	char *p;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	EXPECT_EQ(1, st.size);
+	p = map(fd, pg, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[pg - 1] = 1;
+	munmap(p, pg);
+	EXPECT_EQ(MAP_FAILED, map(fd, 2 * pg, PROT_READ, 0));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(0, region_unlink(NAME("one")));
+	close(fd);
+}
+
+TEST(size_page_unaligned_is_kept_exact)
+{
+	int fd = region_new(NAME("odd"), 12345, 0600, 0);
+	struct shmdev_stat st;
+	char *p;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	EXPECT_EQ(12345, st.size);
+	p = map(fd, 16384, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[12344] = 7;
+	EXPECT_EQ(7, p[12344]);
+	munmap(p, 16384);
+	EXPECT_EQ(0, region_unlink(NAME("odd")));
+	close(fd);
+}
+
+TEST(size_near_2_pow_64_is_einval)
+{
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, region_create(fd, NAME("h"), -4096ull, 0600, 0));
+	EXPECT_EQ(-EINVAL, region_create(fd, NAME("h"), -1ull, 0600, 0));
+	EXPECT_EQ(-EINVAL, region_create(fd, NAME("h"), 1ull << 63, 0600, 0));
+	EXPECT_EQ(-ENOENT, region_unlink(NAME("h")));
+	close(fd);
+}
+
+FIXTURE(limits) {
+	long saved[5];
+};
+
+static const char *const limit_params[] = {
+	"max_regions", "max_region_bytes", "max_total_bytes",
+	"max_user_regions", "max_user_bytes",
+};
+
+FIXTURE_SETUP(limits)
+{
+	for (int i = 0; i < 5; i++) {
+		self->saved[i] = shmdev_param(limit_params[i]);
+		ASSERT_LE(0, self->saved[i]);
+	}
+}
+
+FIXTURE_TEARDOWN(limits)
+{
+	for (int i = 0; i < 5; i++)
+		shmdev_param_set(limit_params[i], self->saved[i]);
+}
+
+TEST_F(limits, parameters_have_documented_defaults)
+{
+	EXPECT_EQ(65536, self->saved[0]);
+	EXPECT_EQ(16L << 30, self->saved[1]);
+	EXPECT_EQ(64L << 30, self->saved[2]);
+	EXPECT_EQ(16384, self->saved[3]);
+	EXPECT_EQ(16L << 30, self->saved[4]);
+}
+
+TEST_F(limits, size_above_max_region_bytes_is_einval)
+{
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, shmdev_param_set("max_region_bytes", 1 << 20));
+	EXPECT_EQ(-EINVAL, region_create(fd, NAME("big"), (1 << 20) + 1,
+					 0600, 0));
+	EXPECT_EQ(0, region_create(fd, NAME("big"), 1 << 20, 0600, 0));
+	EXPECT_EQ(0, region_unlink(NAME("big")));
+	close(fd);
+}
+
+TEST_F(limits, total_bytes_limit_is_enospc)
+{
+	long before = shmdev_stat("regions");
+	int fd1, fd2;
+
+	ASSERT_EQ(0, shmdev_param_set("max_total_bytes", 3 << 20));
+	/* Other tests' regions may count too: start from what is left. */
+	fd1 = region_new(NAME("a"), 1 << 20, 0600, SHMDEV_CREATE_TRANSIENT);
+	ASSERT_LE(0, fd1);
+	fd2 = region_new(NAME("b"), 4 << 20, 0600, SHMDEV_CREATE_TRANSIENT);
+	EXPECT_EQ(-ENOSPC, fd2);
+	EXPECT_EQ(-ENOENT, region_unlink(NAME("b")));
+	close(fd1);
+	EXPECT_EQ(before, shmdev_stat("regions"));
+}
+
+TEST_F(limits, region_count_limit_is_enospc)
+{
+	long before = shmdev_stat("regions");
+	int fd1, fd2;
+
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, shmdev_param_set("max_regions", before + 1));
+	fd1 = region_new(NAME("a"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+	ASSERT_LE(0, fd1);
+	fd2 = region_new(NAME("b"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+	EXPECT_EQ(-ENOSPC, fd2);
+	close(fd1);
+	EXPECT_EQ(before, shmdev_stat("regions"));
+}
+
+TEST_F(limits, per_user_region_limit_is_edquot)
+{
+	int existing = root_regions();
+	int fds[3];
+
+	/* Root is limited like anyone; count what root already has. */
+	ASSERT_LE(0, existing);
+	ASSERT_EQ(0, shmdev_param_set("max_user_regions", existing + 2));
+	for (int i = 0; i < 2; i++) {
+		fds[i] = region_new(NAME(i ? "b" : "a"), 4096, 0600,
+				    SHMDEV_CREATE_TRANSIENT);
+		ASSERT_LE(0, fds[i]);
+	}
+	fds[2] = region_new(NAME("c"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+	EXPECT_EQ(-EDQUOT, fds[2]);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+TEST_F(limits, per_user_byte_limit_is_edquot_for_that_user_only)
+{
+	int fd, status;
+	pid_t pid;
+
+	ASSERT_EQ(0, shmdev_param_set("max_user_bytes", 1 << 20));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int a, b;
+
+		if (setresuid(4242, 4242, 4242))
+			_exit(10);
+		a = region_new("limits-user-a", 1 << 20, 0600,
+			       SHMDEV_CREATE_TRANSIENT);
+		b = region_new("limits-user-b", 4096, 0600,
+			       SHMDEV_CREATE_TRANSIENT);
+		_exit(a < 0 ? 11 : b != -EDQUOT ? 12 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Another user (root here) is not charged for uid 4242's regions. */
+	fd = region_new(NAME("root"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
+/* ---- flags, reserved fields ------------------------------------------- */
+
+TEST(create_unknown_flags_are_einval)
+{
+	long before = shmdev_stat("regions");
+	struct shmdev_create c = { .name = uptr(NAME("f")), .size = 4096 };
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	for (int bit = 2; bit < 32; bit++) {
+		c.flags = 1u << bit;
+		EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_CREATE, &c));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	EXPECT_EQ(before, shmdev_stat("regions"));
+	EXPECT_EQ(-ENOENT, region_unlink(NAME("f")));
+	close(fd);
+}
+
+TEST(create_nonzero_pad_or_reserved_is_einval)
+{
+	struct shmdev_create c = { .name = uptr(NAME("r")), .size = 4096 };
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	c.pad = 1;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_CREATE, &c));
+	EXPECT_EQ(EINVAL, errno);
+	c.pad = 0;
+	for (int i = 0; i < 4; i++) {
+		c.reserved[i] = 1;
+		EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_CREATE, &c));
+		EXPECT_EQ(EINVAL, errno);
+		c.reserved[i] = 0;
+	}
+	EXPECT_EQ(-ENOENT, region_unlink(NAME("r")));
+	close(fd);
+}
+
+TEST(create_mode_outside_0777_is_einval)
+{
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, region_create(fd, NAME("m"), 4096, 01777, 0));
+	EXPECT_EQ(-EINVAL, region_create(fd, NAME("m"), 4096, 04600, 0));
+	close(fd);
+}
+
+TEST(create_too_many_semaphores_is_einval)
+{
+	struct shmdev_create c = { .name = uptr(NAME("s")), .size = 4096,
+				   .mode = 0600 };
+	struct shmdev_stat st;
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	c.nsems = SHMDEV_SEMS_MAX + 1;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_CREATE, &c));
+	EXPECT_EQ(EINVAL, errno);
+	c.nsems = SHMDEV_SEMS_MAX;
+	ASSERT_EQ(0, ioctl(fd, SHMDEV_IOC_CREATE, &c));
+	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	EXPECT_EQ(SHMDEV_SEMS_MAX, st.nsems);
+	EXPECT_EQ(0, region_unlink(NAME("s")));
+	close(fd);
+}
+
+TEST(open_bad_access_flags_or_reserved_is_einval)
+{
+	const char *name = NAME("o");
+	struct shmdev_open o = { .name = uptr(name), .access = RW };
+	int fd1 = region_new(name, 4096, 0600, 0);
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd1);
+	ASSERT_LE(0, fd);
+	o.access = 0;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_OPEN, &o));
+	EXPECT_EQ(EINVAL, errno);
+	o.access = SHMDEV_ACCESS_ADMIN;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_OPEN, &o));
+	EXPECT_EQ(EINVAL, errno);
+	o.access = RW;
+	o.flags = 1;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_OPEN, &o));
+	EXPECT_EQ(EINVAL, errno);
+	o.flags = 0;
+	o.reserved[3] = 1;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_OPEN, &o));
+	EXPECT_EQ(EINVAL, errno);
+	/* None of that bound the handle. */
+	EXPECT_EQ(-ENXIO, region_stat(fd, NULL, &(struct shmdev_stat){}));
+	EXPECT_EQ(0, region_unlink(name));
+	close(fd);
+	close(fd1);
+}
+
+TEST(unlink_stat_list_bad_flags_are_einval)
+{
+	struct shmdev_unlink u = { .name = uptr(NAME("u")), .flags = 1 };
+	struct shmdev_list_entry e;
+	struct shmdev_list l = { .entries = uptr(&e), .count = 1 };
+	struct shmdev_stat st;
+	int fd = region_new(NAME("u"), 4096, 0600, 0);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_UNLINK, &u));
+	EXPECT_EQ(EINVAL, errno);
+	u.flags = 0;
+	u.pad = 1;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_UNLINK, &u));
+	EXPECT_EQ(EINVAL, errno);
+	memset(&st, 0, sizeof(st));
+	st.flags = 1;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_STAT, &st));
+	EXPECT_EQ(EINVAL, errno);
+	l.flags = 1;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_LIST, &l));
+	EXPECT_EQ(EINVAL, errno);
+	l.flags = 0;
+	l.reserved[1] = 1;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_LIST, &l));
+	EXPECT_EQ(EINVAL, errno);
+	l.reserved[1] = 0;
+	l.count = 0;
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_LIST, &l));
+	EXPECT_EQ(EINVAL, errno);
+	/* The region survived every rejected UNLINK. */
+	EXPECT_EQ(0, region_unlink(NAME("u")));
+	close(fd);
+}
+
+/* ---- EEXIST, ENOENT, EBUSY, ENXIO --------------------------------------- */
+
+TEST(create_existing_name_is_eexist)
+{
+	int fd1 = region_new(NAME("e"), 4096, 0600, 0);
+	struct shmdev_stat st;
+
+	ASSERT_LE(0, fd1);
+	EXPECT_EQ(-EEXIST, region_new(NAME("e"), 8192, 0600, 0));
+	ASSERT_EQ(0, region_stat_name(NAME("e"), &st));
+	EXPECT_EQ(4096, st.size);
+	EXPECT_EQ(0, region_unlink(NAME("e")));
+	close(fd1);
+}
+
+TEST(open_or_unlink_missing_name_is_enoent)
+{
+	EXPECT_EQ(-ENOENT, region_open(NAME("none"), RW));
+	EXPECT_EQ(-ENOENT, region_unlink(NAME("none")));
+	EXPECT_EQ(-ENOENT, region_stat_name(NAME("none"),
+					    &(struct shmdev_stat){}));
+}
+
+TEST(binding_a_bound_handle_is_ebusy)
+{
+	int fd = region_new(NAME("a"), 4096, 0600, 0);
+	int fd2 = region_new(NAME("b"), 4096, 0600, 0);
+	struct shmdev_stat st;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(-EBUSY, region_create(fd, NAME("c"), 4096, 0600, 0));
+	EXPECT_EQ(-EBUSY, region_open_on(fd, NAME("b"), RW));
+	EXPECT_EQ(-ENOENT, region_unlink(NAME("c")));
+	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	EXPECT_STREQ(NAME("a"), st.name_out);
+	EXPECT_EQ(0, region_unlink(NAME("a")));
+	EXPECT_EQ(0, region_unlink(NAME("b")));
+	close(fd);
+	close(fd2);
+}
+
+TEST(unbound_handle_mmap_and_stat_are_enxio)
+{
+	struct shmdev_stat st;
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(MAP_FAILED, map(fd, 4096, PROT_READ, 0));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(-ENXIO, region_stat(fd, NULL, &st));
+	EXPECT_EQ(SENTINEL_U64, st.size);
+	close(fd);
+}
+
+/* ---- sharing and lifetime ------------------------------------------------ */
+
+TEST(second_open_shares_the_pages)
+{
+	int a = region_new(NAME("s"), 8192, 0600, 0);
+	int b = region_open(NAME("s"), RW);
+	char *pa, *pb;
+
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	pa = map(a, 8192, PROT_READ | PROT_WRITE, 0);
+	pb = map(b, 8192, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, pa);
+	ASSERT_NE(MAP_FAILED, pb);
+	EXPECT_EQ(0, pa[100]);	/* fresh pages are zeroed */
+	strcpy(pa + 4096, "through the region");
+	EXPECT_STREQ("through the region", pb + 4096);
+	munmap(pa, 8192);
+	munmap(pb, 8192);
+	EXPECT_EQ(0, region_unlink(NAME("s")));
+	close(a);
+	close(b);
+}
+
+TEST(fork_shares_the_pages)
+{
+	int fd = region_new(NAME("f"), 4096, 0600, 0);
+	volatile int *p;
+	int status;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	p = map(fd, 4096, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		p[1] = 0x5eed;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0x5eed, p[1]);
+	munmap((void *)p, 4096);
+	EXPECT_EQ(0, region_unlink(NAME("f")));
+	close(fd);
+}
+
+static int send_fd(int sock, int fd)
+{
+	char c = 0, buf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &c, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = buf, .msg_controllen = sizeof(buf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	char c, buf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &c, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = buf, .msg_controllen = sizeof(buf),
+	};
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+TEST(fd_passed_over_scm_rights_shares_the_pages)
+{
+	int sv[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* The child never opened the region by name. */
+		int fd = recv_fd(sv[1]);
+		char *p;
+
+		if (fd < 0)
+			_exit(10);
+		p = map(fd, 4096, PROT_READ | PROT_WRITE, 0);
+		if (p == MAP_FAILED)
+			_exit(11);
+		strcpy(p, "passed");
+		_exit(0);
+	}
+	{
+		int fd = region_new(NAME("p"), 4096, 0600, 0);
+		char *p;
+
+		ASSERT_LE(0, fd);
+		p = map(fd, 4096, PROT_READ, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_EQ(0, send_fd(sv[0], fd));
+		close(fd);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+		EXPECT_STREQ("passed", p);
+		munmap(p, 4096);
+	}
+	EXPECT_EQ(0, region_unlink(NAME("p")));
+}
+
+TEST(persistent_region_outlives_its_handles)
+{
+	const char *name = NAME("keep");
+	int fd = region_new(name, 4096, 0600, 0);
+	char *p;
+
+	ASSERT_LE(0, fd);
+	p = map(fd, 4096, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	strcpy(p, "still here");
+	munmap(p, 4096);
+	close(fd);
+
+	fd = region_open(name, SHMDEV_ACCESS_READ);
+	ASSERT_LE(0, fd);
+	p = map(fd, 4096, PROT_READ, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_STREQ("still here", p);
+	munmap(p, 4096);
+	close(fd);
+	EXPECT_EQ(0, region_unlink(name));
+}
+
+TEST(transient_region_goes_with_its_last_handle)
+{
+	long before = shmdev_stat("regions");
+	const char *name = NAME("t");
+	int fd = region_new(name, 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+	int fd2;
+
+	ASSERT_LE(0, fd);
+	fd2 = region_open(name, RW);
+	ASSERT_LE(0, fd2);
+	close(fd);
+	EXPECT_EQ(before + 1, shmdev_stat("regions"));
+	close(fd2);
+	EXPECT_EQ(before, shmdev_stat("regions"));
+	EXPECT_EQ(-ENOENT, region_open(name, RW));
+}
+
+TEST(transient_region_lives_while_mapped)
+{
+	long before = shmdev_stat("regions");
+	const char *name = NAME("t");
+	int fd = region_new(name, 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+	char *p;
+
+	ASSERT_LE(0, fd);
+	p = map(fd, 4096, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	close(fd);
+	strcpy(p, "mapped");
+	EXPECT_EQ(before + 1, shmdev_stat("regions"));
+	fd = region_open(name, SHMDEV_ACCESS_READ);
+	ASSERT_LE(0, fd);
+	close(fd);
+	munmap(p, 4096);
+	EXPECT_EQ(before, shmdev_stat("regions"));
+	EXPECT_EQ(-ENOENT, region_open(name, RW));
+}
+
+TEST(unlink_while_mapped_keeps_mapping_and_frees_on_last_unmap)
+{
+	long regions = shmdev_stat("regions");
+	long maps = shmdev_stat("mappings");
+	const char *name = NAME("u");
+	int fd = region_new(name, 4096, 0600, 0);
+	char *p;
+
+	ASSERT_LE(0, fd);
+	p = map(fd, 4096, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	close(fd);
+	ASSERT_EQ(0, region_unlink(name));
+	EXPECT_EQ(-ENOENT, region_open(name, RW));
+	strcpy(p, "after unlink");
+	EXPECT_STREQ("after unlink", p);
+	EXPECT_EQ(regions + 1, shmdev_stat("regions"));
+	EXPECT_EQ(maps + 1, shmdev_stat("mappings"));
+	munmap(p, 4096);
+	EXPECT_EQ(regions, shmdev_stat("regions"));
+	EXPECT_EQ(maps, shmdev_stat("mappings"));
+}
+
+/* ---- mmap ------------------------------------------------------------- */
+
+TEST(mapping_beyond_the_end_is_enxio)
+{
+	long pg = page_size();
+	int fd = region_new(NAME("b"), 2 * pg, 0600, 0);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(MAP_FAILED, map(fd, 3 * pg, PROT_READ, 0));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(MAP_FAILED, map(fd, pg, PROT_READ, 2 * pg));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(MAP_FAILED, map(fd, 2 * pg, PROT_READ, pg));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_NE(MAP_FAILED, map(fd, pg, PROT_READ, pg));
+	EXPECT_EQ(0, region_unlink(NAME("b")));
+	close(fd);
+}
+
+TEST(map_private_is_einval)
+{
+	int fd = region_new(NAME("p"), 4096, 0600, 0);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, region_unlink(NAME("p")));
+	close(fd);
+}
+
+TEST(writable_map_without_write_access_is_eacces)
+{
+	int owner = region_new(NAME("w"), 4096, 0600, 0);
+	int fd = region_open(NAME("w"), SHMDEV_ACCESS_READ);
+	char *p;
+
+	ASSERT_LE(0, owner);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(MAP_FAILED, map(fd, 4096, PROT_READ | PROT_WRITE, 0));
+	EXPECT_EQ(EACCES, errno);
+	p = map(fd, 4096, PROT_READ, 0);
+	EXPECT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, region_unlink(NAME("w")));
+	close(fd);
+	close(owner);
+}
+
+TEST(mprotect_cannot_upgrade_a_read_only_map)
+{
+	int owner = region_new(NAME("m"), 4096, 0600, 0);
+	int fd = region_open(NAME("m"), SHMDEV_ACCESS_READ);
+	char *p;
+
+	ASSERT_LE(0, owner);
+	ASSERT_LE(0, fd);
+	p = map(fd, 4096, PROT_READ, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(0, region_unlink(NAME("m")));
+	close(fd);
+	close(owner);
+}
+
+TEST(mprotect_may_upgrade_with_write_access)
+{
+	int fd = region_new(NAME("m"), 4096, 0600, 0);
+	char *p;
+
+	ASSERT_LE(0, fd);
+	p = map(fd, 4096, PROT_READ, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, mprotect(p, 4096, PROT_READ | PROT_WRITE));
+	p[0] = 1;
+	EXPECT_EQ(0, region_unlink(NAME("m")));
+	close(fd);
+}
+
+static long region_mappings(int fd)
+{
+	struct shmdev_stat st;
+
+	return region_stat(fd, NULL, &st) ? -1 : (long)st.mappings;
+}
+
+TEST(partial_munmap_counts_each_piece)
+{
+	long pg = page_size();
+	int fd = region_new(NAME("pm"), 4 * pg, 0600, 0);
+	char *p;
+
+	ASSERT_LE(0, fd);
+	p = map(fd, 4 * pg, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(1, region_mappings(fd));
+	ASSERT_EQ(0, munmap(p + pg, pg));	/* split in two */
+	EXPECT_EQ(2, region_mappings(fd));
+	p[0] = 1;
+	p[3 * pg] = 2;
+	ASSERT_EQ(0, munmap(p, pg));
+	EXPECT_EQ(1, region_mappings(fd));
+	ASSERT_EQ(0, munmap(p + 2 * pg, 2 * pg));
+	EXPECT_EQ(0, region_mappings(fd));
+	EXPECT_EQ(0, region_unlink(NAME("pm")));
+	close(fd);
+}
+
+TEST(mremap_keeps_the_count_and_the_data)
+{
+	long pg = page_size();
+	int fd = region_new(NAME("mr"), 4 * pg, 0600, 0);
+	char *p, *q;
+
+	ASSERT_LE(0, fd);
+	p = map(fd, 2 * pg, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	strcpy(p + pg, "moved");
+	q = mremap(p, 2 * pg, 4 * pg, MREMAP_MAYMOVE);
+	ASSERT_NE(MAP_FAILED, q);
+	EXPECT_STREQ("moved", q + pg);
+	q[4 * pg - 1] = 9;	/* grown into the region's last page */
+	EXPECT_EQ(1, region_mappings(fd));
+	ASSERT_EQ(0, munmap(q, 4 * pg));
+	EXPECT_EQ(0, region_mappings(fd));
+	EXPECT_EQ(0, region_unlink(NAME("mr")));
+	close(fd);
+}
+
+TEST(fork_and_exit_keep_the_count)
+{
+	int fd = region_new(NAME("fc"), 4096, 0600, 0);
+	int pipefd[2], status;
+	char *p;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pipe(pipefd));
+	p = map(fd, 4096, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char c;
+
+		close(pipefd[1]);
+		read(pipefd[0], &c, 1);	/* hold the mapping until told */
+		_exit(0);
+	}
+	close(pipefd[0]);
+	EXPECT_EQ(2, region_mappings(fd));
+	close(pipefd[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(1, region_mappings(fd));
+	munmap(p, 4096);
+	EXPECT_EQ(0, region_mappings(fd));
+	EXPECT_EQ(0, region_unlink(NAME("fc")));
+	close(fd);
+}
+
+TEST(read_and_write_syscalls_use_the_mapping)
+{
+	int fd = region_new(NAME("rw"), 4096, 0600, 0);
+	char *p, buf[8] = "";
+	int pipefd[2];
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pipe(pipefd));
+	p = map(fd, 4096, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	/* into the mapping from a file descriptor ... */
+	ASSERT_EQ(5, write(pipefd[1], "hello", 5));
+	ASSERT_EQ(5, read(pipefd[0], p + 10, 5));
+	EXPECT_EQ(0, memcmp(p + 10, "hello", 5));
+	/* ... and out of it */
+	ASSERT_EQ(5, write(pipefd[1], p + 10, 5));
+	ASSERT_EQ(5, read(pipefd[0], buf, 5));
+	EXPECT_STREQ("hello", buf);
+	EXPECT_EQ(0, region_unlink(NAME("rw")));
+	close(fd);
+}
+
+TEST(process_vm_readv_reads_the_mapping)
+{
+	int fd = region_new(NAME("pv"), 4096, 0600, 0);
+	int pipefd[2], status;
+	char *p, buf[16] = "";
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pipe(pipefd));
+	p = map(fd, 4096, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	strcpy(p, "remote read");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char c;
+
+		close(pipefd[1]);
+		read(pipefd[0], &c, 1);	/* hold the mapping until told */
+		_exit(0);
+	}
+	close(pipefd[0]);
+	{
+		struct iovec local = { buf, 11 }, remote = { p, 11 };
+
+		/* The child's copy of the mapping, read from outside. */
+		EXPECT_EQ(11, process_vm_readv(pid, &local, 1, &remote, 1, 0));
+		EXPECT_STREQ("remote read", buf);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, region_unlink(NAME("pv")));
+	close(fd);
+}
+
+TEST(process_shared_mutex_works_across_processes)
+{
+	int fd = region_new(NAME("mx"), 4096, 0600, 0);
+	struct { pthread_mutex_t m; long counter; } *s;
+	pthread_mutexattr_t attr;
+	int status;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	s = map(fd, 4096, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, s);
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	ASSERT_EQ(0, pthread_mutex_init(&s->m, &attr));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	for (int i = 0; i < 20000; i++) {
+		pthread_mutex_lock(&s->m);
+		s->counter++;
+		pthread_mutex_unlock(&s->m);
+	}
+	if (pid == 0)
+		_exit(0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(40000, s->counter);
+	EXPECT_EQ(0, region_unlink(NAME("mx")));
+	close(fd);
+}
+
+TEST(shared_futex_wakes_another_process)
+{
+	int fd = region_new(NAME("fx"), 4096, 0600, 0);
+	volatile uint32_t *word;
+	int status;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	word = map(fd, 4096, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, word);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* A shared (not private) futex keys on the region's page. */
+		while (*word == 0)
+			syscall(SYS_futex, word, FUTEX_WAIT, 0, NULL, NULL, 0);
+		_exit(*word == 1 ? 0 : 1);
+	}
+	usleep(100000);
+	*word = 1;
+	/* Wake until the child has gone, so an early wake cannot be lost. */
+	while (waitpid(pid, &status, WNOHANG) == 0)
+		syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, region_unlink(NAME("fx")));
+	close(fd);
+}
+
+/* ---- STAT and LIST ------------------------------------------------------ */
+
+TEST(stat_reports_documented_fields)
+{
+	long pg = page_size();
+	const char *name = NAME("st");
+	struct timespec t0, t1;
+	struct shmdev_stat st;
+	int fd, fd2;
+	char *p;
+
+	clock_gettime(CLOCK_REALTIME, &t0);
+	fd = region_new(name, 3 * pg, 0640, 0);
+	ASSERT_LE(0, fd);
+	fd2 = region_open(name, SHMDEV_ACCESS_READ);
+	ASSERT_LE(0, fd2);
+	p = map(fd, 3 * pg, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	p[2 * pg] = 1;
+	clock_gettime(CLOCK_REALTIME, &t1);
+
+	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	EXPECT_EQ(3 * pg, st.size);
+	EXPECT_EQ(0, st.uid);
+	EXPECT_EQ(0, st.gid);
+	EXPECT_EQ(0, st.cuid);
+	EXPECT_EQ(0, st.cgid);
+	EXPECT_EQ(0640, st.mode);
+	EXPECT_EQ(0, st.state);
+	EXPECT_EQ(getpid(), st.creator_pid);
+	EXPECT_EQ(0, st.nsems);
+	EXPECT_EQ(SHMDEV_ACCESS_READ | SHMDEV_ACCESS_WRITE |
+		  SHMDEV_ACCESS_SYNC | SHMDEV_ACCESS_ADMIN, st.access);
+	EXPECT_EQ(2, st.handles);
+	EXPECT_EQ(1, st.mappings);
+	EXPECT_EQ(2, st.resident_pages);
+	EXPECT_LT(0, st.id);
+	EXPECT_STREQ(name, st.name_out);
+	EXPECT_LE((__u64)t0.tv_sec * 1000000000ull, st.create_time);
+	EXPECT_GE((__u64)t1.tv_sec * 1000000000ull + t1.tv_nsec,
+		  st.attach_time);
+	EXPECT_LE(st.create_time, st.attach_time);
+	EXPECT_EQ(st.create_time, st.change_time);
+	EXPECT_EQ(0, st.pad2);
+	for (int i = 0; i < 4; i++)
+		EXPECT_EQ(0, st.reserved[i]);
+
+	/* The read-only handle reports its own rights; by name reports 0. */
+	ASSERT_EQ(0, region_stat(fd2, NULL, &st));
+	EXPECT_EQ(SHMDEV_ACCESS_READ, st.access);
+	ASSERT_EQ(0, region_stat_name(name, &st));
+	EXPECT_EQ(0, st.access);
+	EXPECT_EQ(3 * pg, st.size);
+	EXPECT_EQ(0, region_unlink(name));
+	munmap(p, 3 * pg);
+	close(fd);
+	close(fd2);
+}
+
+TEST(stat_state_shows_transient_populated_unlinked)
+{
+	long pg = page_size();
+	const char *name = NAME("sp");
+	struct shmdev_stat st;
+	int fd = region_new(name, 5 * pg, 0600,
+			    SHMDEV_CREATE_TRANSIENT | SHMDEV_CREATE_POPULATE);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	EXPECT_EQ(SHMDEV_STATE_TRANSIENT | SHMDEV_STATE_POPULATED, st.state);
+	EXPECT_EQ(5, st.resident_pages);
+	ASSERT_EQ(0, region_unlink(name));
+	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	EXPECT_TRUE(st.state & SHMDEV_STATE_UNLINKED);
+	EXPECT_LE(st.create_time, st.change_time);
+	close(fd);
+}
+
+TEST(stat_shows_ids_as_seen_from_a_new_user_namespace)
+{
+	const char *name = NAME("ns");
+	int fd = region_new(name, 4096, 0600, 0);
+	int status;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct shmdev_stat st;
+
+		/* Root of the parent namespace is unmapped in the new one. */
+		if (unshare(CLONE_NEWUSER))
+			_exit(10);
+		if (region_stat(fd, NULL, &st))
+			_exit(11);
+		_exit(st.uid == 65534 && st.gid == 65534 &&
+		      st.cuid == 65534 ? 0 : 12);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, region_unlink(name));
+	close(fd);
+}
+
+TEST(list_enumerates_every_region_through_a_small_buffer)
+{
+	static struct shmdev_list_entry all[4096];
+	int fds[40], n, found = 0;
+	__u64 last = 0;
+
+	for (int i = 0; i < 40; i++) {
+		char tag[16];
+
+		snprintf(tag, sizeof(tag), "%d", i);
+		fds[i] = region_new(NAME(tag), 4096 * (i + 1), 0600,
+				    SHMDEV_CREATE_TRANSIENT);
+		ASSERT_LE(0, fds[i]);
+	}
+	n = list_all(all, 4096, 3);
+	ASSERT_LE(40, n);
+	for (int i = 0; i < n; i++) {
+		EXPECT_LT(last, all[i].id);	/* increasing ids */
+		last = all[i].id;
+		if (!strncmp(all[i].name, _metadata->name,
+			     strlen(_metadata->name))) {
+			int k = atoi(all[i].name + strlen(_metadata->name) + 1);
+
+			found++;
+			EXPECT_EQ(4096 * (k + 1), all[i].size);
+			EXPECT_EQ(0600, all[i].mode);
+			EXPECT_EQ(SHMDEV_STATE_TRANSIENT, all[i].state);
+		}
+	}
+	EXPECT_EQ(40, found);
+	for (int i = 0; i < 40; i++)
+		close(fds[i]);
+}
+
+TEST(list_with_a_bad_entries_pointer_is_efault)
+{
+	struct shmdev_list l = { .entries = 0, .count = 4 };
+	int fd = region_new(NAME("l"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_LIST, &l));
+	EXPECT_EQ(EFAULT, errno);
+	close(fd);
+}
+
+TEST(proc_table_shows_the_region)
+{
+	const char *name = NAME("proc");
+	int fd = region_new(name, 8192, 0604, 0);
+	char line[512];
+	bool seen = false;
+	FILE *f;
+
+	ASSERT_LE(0, fd);
+	f = fopen("/proc/driver/shmdev", "re");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	EXPECT_NE(NULL, strstr(line, "name"));
+	while (fgets(line, sizeof(line), f)) {
+		char n[SHMDEV_NAME_MAX];
+		unsigned long long size;
+		unsigned int id, uid, gid, mode, state;
+		long handles, mappings, resident;
+		int cpid;
+
+		if (sscanf(line, "%u %255s %llu %u %u %o %x %ld %ld %ld %d",
+			   &id, n, &size, &uid, &gid, &mode, &state, &handles,
+			   &mappings, &resident, &cpid) != 11)
+			continue;
+		if (strcmp(n, name))
+			continue;
+		seen = true;
+		EXPECT_EQ(8192, size);
+		EXPECT_EQ(0604, mode);
+		EXPECT_EQ(1, handles);
+		EXPECT_EQ(getpid(), cpid);
+	}
+	fclose(f);
+	EXPECT_TRUE(seen);
+	EXPECT_EQ(0, region_unlink(name));
+	close(fd);
+}
+
+/* ---- permissions (mode bits) ------------------------------------------- */
+
+/* Run @fn as uid/gid 1000 in a child; its exit status. */
+static int as_user(int (*fn)(const char *), const char *name)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) ||
+		    setresuid(1000, 1000, 1000))
+			_exit(100);
+		_exit(fn(name));
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 101;
+}
+
+static int other_opens(const char *name)
+{
+	int r = region_open(name, SHMDEV_ACCESS_READ);
+	int rw = region_open(name, RW);
+
+	return (r >= 0 ? 1 : 0) | (rw >= 0 ? 2 : 0) |
+	       (r == -EACCES ? 4 : 0) | (rw == -EACCES ? 8 : 0);
+}
+
+static int other_unlinks(const char *name)
+{
+	return -region_unlink(name);
+}
+
+TEST(mode_bits_decide_open_for_other_users)
+{
+	const char *name = NAME("mb");
+	int fd = region_new(name, 4096, 0604, 0);
+
+	ASSERT_LE(0, fd);
+	/* 0604: other may read, not write */
+	EXPECT_EQ(1 | 8, as_user(other_opens, name));
+	EXPECT_EQ(EACCES, as_user(other_unlinks, name));
+	EXPECT_EQ(0, region_unlink(name));
+	close(fd);
+	fd = region_new(name, 4096, 0600, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(4 | 8, as_user(other_opens, name));
+	EXPECT_EQ(0, region_unlink(name));
+	close(fd);
+}
+
+/* ---- scale and stress --------------------------------------------------- */
+
+FIXTURE(scale) {};
+FIXTURE_SETUP(scale) {}
+FIXTURE_TEARDOWN(scale) {}
+
+TEST_F_TIMEOUT(scale, ten_thousand_regions_leave_nothing_behind, 900)
+{
+	enum { N = 10000 };
+	long regions = shmdev_stat("regions");
+	long handles = shmdev_stat("handles");
+	struct shmdev_stat st;
+	int fd = shmdev_open_dev();
+	char name[64];
+
+	ASSERT_LE(0, fd);
+	for (int i = 0; i < N; i++) {
+		int r;
+
+		snprintf(name, sizeof(name), "tenk-%d", i);
+		r = region_new(name, 4096, 0600, 0);
+		ASSERT_LE(0, r);
+		close(r);
+	}
+	EXPECT_EQ(regions + N, shmdev_stat("regions"));
+	EXPECT_LE(N, list_all(NULL, 0, 8));
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "tenk-%d", i);
+		ASSERT_EQ(0, region_stat(fd, name, &st));
+		ASSERT_EQ(4096, st.size);
+		ASSERT_EQ(0, region_unlink(name));
+	}
+	EXPECT_EQ(regions, shmdev_stat("regions"));
+	EXPECT_EQ(handles + 1, shmdev_stat("handles"));
+	close(fd);
+}
+
+/*
+ * Four processes create, open, map, check and unlink regions on eight
+ * shared names for $SHMDEV_STRESS_SECONDS (30). Each region's first word
+ * is a seed and the rest a pattern from it, so a mapping that shows
+ * another region's pages or stale data fails the checksum.
+ */
+static __u64 mix(__u64 x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+static int stress_worker(int id, int seconds)
+{
+	const long pg = page_size();
+	__u64 rng = mix(id + 1);
+	time_t end = time(NULL) + seconds;
+	int bad = 0;
+
+	while (time(NULL) < end && !bad) {
+		char name[32];
+		size_t len = pg * (1 + (rng = mix(rng)) % 4);
+		int fd;
+		__u64 *p;
+
+		snprintf(name, sizeof(name), "stress-%u", (unsigned int)(rng % 8));
+		fd = region_new(name, len, 0600, 0);
+		if (fd >= 0) {
+			p = map(fd, len, PROT_READ | PROT_WRITE, 0);
+			if (p == MAP_FAILED)
+				return 1;
+			for (size_t i = 1; i < len / 8; i++)
+				p[i] = mix(rng + i);
+			__atomic_store_n(&p[0], rng, __ATOMIC_RELEASE);
+		} else if (fd == -EEXIST) {
+			struct shmdev_stat st;
+
+			fd = region_open(name, RW);
+			if (fd == -ENOENT)
+				continue;
+			if (fd < 0 || region_stat(fd, NULL, &st))
+				return 2;
+			len = st.size;
+			p = map(fd, len, PROT_READ, 0);
+			if (p == MAP_FAILED)
+				return 3;
+			{
+				__u64 seed = __atomic_load_n(&p[0],
+							     __ATOMIC_ACQUIRE);
+
+				/* Seed 0: its creator has not filled it yet. */
+				for (size_t i = 1; seed && i < len / 8; i++)
+					if (p[i] != mix(seed + i))
+						bad = 4;
+			}
+		} else {
+			return 5;
+		}
+		munmap(p, len);
+		if (mix(rng) % 3 == 0) {
+			int ret = region_unlink(name);
+
+			if (ret && ret != -ENOENT)
+				bad = 6;
+		}
+		close(fd);
+	}
+	return bad;
+}
+
+FIXTURE(stress) {};
+FIXTURE_SETUP(stress) {}
+FIXTURE_TEARDOWN(stress) {}
+
+TEST_F_TIMEOUT(stress, four_processes_race_on_shared_names, 600)
+{
+	const char *s = getenv("SHMDEV_STRESS_SECONDS");
+	int seconds = s ? atoi(s) : 30;
+	long regions = shmdev_stat("regions");
+	long maps = shmdev_stat("mappings");
+	pid_t pids[4];
+
+	for (int i = 0; i < 4; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (pids[i] == 0)
+			_exit(stress_worker(i, seconds));
+	}
+	for (int i = 0; i < 4; i++) {
+		int status = -1;
+
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("worker %d: status 0x%x", i, status);
+	}
+	for (int i = 0; i < 8; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "stress-%d", i);
+		region_unlink(name);
+	}
+	EXPECT_EQ(regions, shmdev_stat("regions"));
+	EXPECT_EQ(maps, shmdev_stat("mappings"));
+}
+
+TEST_HARNESS_MAIN
