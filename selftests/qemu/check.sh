@@ -20,7 +20,7 @@ QEMU_DIR="$SHMDEV_TOP/selftests/qemu"
 KBUILD_CHECK="W=1 C=2"
 # The fuzzer's budget: a bounded pass in make check, a long one in the
 # debug kernel.
-FUZZ_CALLS_CHECK=${SHMDEV_FUZZ_CALLS_CHECK:-60000}
+FUZZ_CALLS_CHECK=${SHMDEV_FUZZ_CALLS_CHECK:-1000000}
 FUZZ_CALLS_DEBUG=${SHMDEV_FUZZ_CALLS_DEBUG:-1000000}
 
 passed=0
@@ -47,14 +47,17 @@ build_module()
 	! grep -E '(warning|error|WARNING|ERROR)[: ]' "$log"
 }
 
-# Build the module for KDIR $1, reporting the result as one check.
+# Build the module for KDIR $1, reporting the result as one check; $2..
+# are extra kbuild arguments.
 check_module()
 {
-	k=$(shmdev_kver_of "$1")
-	if build_module "$1" $KBUILD_CHECK; then
-		ok "module builds for $k with $KBUILD_CHECK, no warnings"
+	kdir=$1
+	k=$(shmdev_kver_of "$kdir")
+	shift
+	if build_module "$kdir" $KBUILD_CHECK "$@"; then
+		ok "module builds for $k with $KBUILD_CHECK${*:+ $*}, no warnings"
 	else
-		not_ok "module builds for $k with $KBUILD_CHECK, no warnings"
+		not_ok "module builds for $k with $KBUILD_CHECK${*:+ $*}, no warnings"
 		tail -n 40 "$BUILD/log/module-$k.log"
 	fi
 }
@@ -151,7 +154,7 @@ lane_debug()
 		return 0
 	fi
 	ok "debug kernel ready in $(($(date +%s) - start)) s ($kdir)"
-	check_module "$kdir"
+	check_module "$kdir" SHMDEV_KUNIT=y
 	SHMDEV_FUZZ_CALLS=$FUZZ_CALLS_DEBUG guest "$(shmdev_kver_of "$kdir")" \
 		debug "$kdir/arch/x86/boot/bzImage"
 }
@@ -180,12 +183,14 @@ vm)
 		kdir=$(debug_kdir) || exit 1
 		image="$kdir/arch/x86/boot/bzImage"
 		lane=debug
+		set -- SHMDEV_KUNIT=y
 	else
 		kdir=$(shmdev_kdir "$(shmdev_kernel_of "${2:-6.12}")") || exit 1
 		image="/boot/vmlinuz-$(shmdev_kver_of "$kdir")"
 		lane=check
+		set --
 	fi
-	build_module "$kdir" >/dev/null || exit 1
+	build_module "$kdir" "$@" >/dev/null || exit 1
 	exec "$QEMU_DIR/run.sh" vm "$(shmdev_kver_of "$kdir")" "$lane" "$image"
 	;;
 *)
