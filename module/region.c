@@ -309,6 +309,16 @@ static void shmdev_touch_attach(struct shmdev_region *r)
 	mutex_unlock(&r->lock);
 }
 
+/* Lock @sf for binding it; -EBUSY, unlocked, if it is bound already. */
+static int shmdev_file_lock_unbound(struct shmdev_file *sf)
+{
+	mutex_lock(&sf->lock);
+	if (!sf->region)
+		return 0;
+	mutex_unlock(&sf->lock);
+	return -EBUSY;
+}
+
 /* Bind @sf to @r, handing it the caller's reference to @r. */
 static void shmdev_file_bind(struct shmdev_file *sf, struct shmdev_region *r,
 			     u32 access, bool ipc_owner)
@@ -510,11 +520,9 @@ int shmdev_ioc_create(struct shmdev_file *sf, void __user *uarg)
 	if (ret)
 		return ret;
 
-	mutex_lock(&sf->lock);
-	if (sf->region) {
-		ret = -EBUSY;
-		goto out_unlock;
-	}
+	ret = shmdev_file_lock_unbound(sf);
+	if (ret)
+		return ret;
 	ret = shmdev_reserve(name, args.size, &u);
 	if (ret)
 		goto out_unlock;
@@ -560,11 +568,9 @@ int shmdev_ioc_open(struct shmdev_file *sf, void __user *uarg)
 	if (ret)
 		return ret;
 
-	mutex_lock(&sf->lock);
-	if (sf->region) {
-		ret = -EBUSY;
-		goto out_unlock;
-	}
+	ret = shmdev_file_lock_unbound(sf);
+	if (ret)
+		return ret;
 	r = shmdev_region_find(name);
 	if (!r) {
 		ret = -ENOENT;

@@ -53,6 +53,20 @@ static inline long shmdev_stat(const char *key)
 	return found;
 }
 
+/* The number at the start of a file, as sysfs shows one; -1 if none. */
+static inline long read_number(const char *path)
+{
+	long v = -1;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
 /*
  * Read a numeric attribute of a slab cache in /sys/kernel/slab; -1 if
  * absent. The cache is shrunk first: that flushes its per-CPU slabs and
@@ -62,7 +76,6 @@ static inline long shmdev_stat(const char *key)
 static inline long slab_attr(const char *cache, const char *attr)
 {
 	char path[256];
-	long v = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", cache);
@@ -72,13 +85,7 @@ static inline long slab_attr(const char *cache, const char *attr)
 		fclose(f);
 	}
 	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/%s", cache, attr);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return read_number(path);
 }
 
 /* --- regions --------------------------------------------------------- */
@@ -200,17 +207,9 @@ static inline int shmdev_param_set(const char *param, unsigned long v)
 static inline long shmdev_param(const char *param)
 {
 	char path[128];
-	long v = -1;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/module/shmdev/parameters/%s", param);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return read_number(path);
 }
 
 #endif /* _SHMDEV_TEST_H */
