@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of shmdev's pure logic: name validation and the rights that
- * credentials hold under a region's mode. Built into the module only for
- * the debug kernel (kbuild variable SHMDEV_KUNIT=y), where they run each
- * time the module is loaded.
+ * credentials hold under a region's mode and ACL. Built into the module
+ * only for the debug kernel (kbuild variable SHMDEV_KUNIT=y), where they
+ * run each time the module is loaded.
  */
 
 #include <kunit/test.h>
@@ -46,17 +46,22 @@ static void shmdev_kunit_name_valid(struct kunit *test)
 			shmdev_name_valid(name, SHMDEV_NAME_MAX));
 }
 
-static struct shmdev_region *shmdev_kunit_region(struct kunit *test,
-						 umode_t mode)
+static void shmdev_kunit_free(void *p)
 {
-	struct shmdev_region *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	kfree(p);
+}
 
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	mutex_init(&r->lock);
-	r->uid = KUIDT_INIT(1000);
-	r->gid = KGIDT_INIT(100);
-	r->mode = mode;
-	return r;
+/* Owner 1000, group 100, @mode, room for @count named entries. */
+static struct shmdev_permset *shmdev_kunit_perm(struct kunit *test,
+						umode_t mode, u32 count)
+{
+	struct shmdev_permset *p;
+
+	p = shmdev_permset_new(KUIDT_INIT(1000), KGIDT_INIT(100), mode, count);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, shmdev_kunit_free, p));
+	return p;
 }
 
 static void shmdev_kunit_put_groups(void *gi)
@@ -93,49 +98,89 @@ static struct cred *shmdev_kunit_cred(struct kunit *test, uid_t uid,
 static void shmdev_kunit_rights_by_class(struct kunit *test)
 {
 	static const gid_t supp[] = { 50, 100, 200 }, others[] = { 50, 200 };
-	struct shmdev_region *r = shmdev_kunit_region(test, 0754);
+	struct shmdev_permset *p = shmdev_kunit_perm(test, 0754, 0);
 
 	/* owner: rwx and ADMIN */
 	KUNIT_EXPECT_EQ(test, R | W | X | A,
-			shmdev_rights(r, shmdev_kunit_cred(test, 1000, 1,
-							   others, 2), false));
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 1000, 1,
+								   others, 2)));
 	/* group by fsgid, and by a supplementary group: r-x */
 	KUNIT_EXPECT_EQ(test, R | X,
-			shmdev_rights(r, shmdev_kunit_cred(test, 2000, 100,
-							   others, 2), false));
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 2000,
+								   100, others,
+								   2)));
 	KUNIT_EXPECT_EQ(test, R | X,
-			shmdev_rights(r, shmdev_kunit_cred(test, 2000, 1,
-							   supp, 3), false));
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 2000, 1,
+								   supp, 3)));
 	/* other: r-- */
 	KUNIT_EXPECT_EQ(test, R,
-			shmdev_rights(r, shmdev_kunit_cred(test, 2000, 1,
-							   others, 2), false));
-	/* CAP_IPC_OWNER: everything */
-	KUNIT_EXPECT_EQ(test, R | W | X | A,
-			shmdev_rights(r, shmdev_kunit_cred(test, 2000, 1,
-							   others, 2), true));
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 2000, 1,
+								   others, 2)));
 }
 
 static void shmdev_kunit_first_matching_class_decides(struct kunit *test)
 {
 	static const gid_t supp[] = { 100 };
-	struct shmdev_region *r = shmdev_kunit_region(test, 0077);
+	struct shmdev_permset *p = shmdev_kunit_perm(test, 0077, 0);
 
 	/* The owner gets the owner bits (none) even though group has rwx. */
 	KUNIT_EXPECT_EQ(test, A,
-			shmdev_rights(r, shmdev_kunit_cred(test, 1000, 100,
-							   supp, 1), false));
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 1000,
+								   100, supp,
+								   1)));
 	/* A group member gets the group bits even though other has rwx. */
-	r->mode = 0607;
+	p->mode = 0607;
 	KUNIT_EXPECT_EQ(test, 0,
-			shmdev_rights(r, shmdev_kunit_cred(test, 2000, 100,
-							   supp, 1), false));
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 2000,
+								   100, supp,
+								   1)));
+}
+
+/* Owner, then named user, then the union of groups, then other. */
+static void shmdev_kunit_acl_order(struct kunit *test)
+{
+	static const gid_t g300[] = { 300 }, g100_300[] = { 100, 300 };
+	struct shmdev_permset *p = shmdev_kunit_perm(test, 0641, 4);
+
+	p->ace[0] = (struct shmdev_ace){ .tag = SHMDEV_ACL_USER, .rights = A,
+					 .uid = KUIDT_INIT(1000) };
+	p->ace[1] = (struct shmdev_ace){ .tag = SHMDEV_ACL_USER, .rights = 0,
+					 .uid = KUIDT_INIT(2000) };
+	p->ace[2] = (struct shmdev_ace){ .tag = SHMDEV_ACL_GROUP, .rights = X,
+					 .gid = KGIDT_INIT(300) };
+	p->ace[3] = (struct shmdev_ace){ .tag = SHMDEV_ACL_GROUP,
+					 .rights = W | A,
+					 .gid = KGIDT_INIT(400) };
+	/* The owner's bits win over a named entry for the owner. */
+	KUNIT_EXPECT_EQ(test, R | W | A,
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 1000, 1,
+								   NULL, 0)));
+	/* A named user entry of 0 denies, although groups would grant. */
+	KUNIT_EXPECT_EQ(test, 0,
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 2000,
+								   100, g300,
+								   1)));
+	/* Owning group and named groups add up. */
+	KUNIT_EXPECT_EQ(test, R | X,
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 3000, 1,
+								   g100_300,
+								   2)));
+	/* A named group alone replaces the other bits. */
+	KUNIT_EXPECT_EQ(test, W | A,
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 3000,
+								   400, NULL,
+								   0)));
+	/* No match: other. */
+	KUNIT_EXPECT_EQ(test, X,
+			shmdev_permset_rights(p, shmdev_kunit_cred(test, 3000, 1,
+								   NULL, 0)));
 }
 
 static struct kunit_case shmdev_kunit_cases[] = {
 	KUNIT_CASE(shmdev_kunit_name_valid),
 	KUNIT_CASE(shmdev_kunit_rights_by_class),
 	KUNIT_CASE(shmdev_kunit_first_matching_class_decides),
+	KUNIT_CASE(shmdev_kunit_acl_order),
 	{}
 };
 

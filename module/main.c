@@ -86,6 +86,20 @@ static long shmdev_ioctl(struct file *file, unsigned int cmd,
 		return shmdev_ioc_stat(sf, argp);
 	case SHMDEV_IOC_LIST:
 		return shmdev_ioc_list(sf, argp);
+	case SHMDEV_IOC_GET_ACL:
+		return shmdev_ioc_get_acl(sf, argp);
+	case SHMDEV_IOC_SET_ACL:
+		return shmdev_ioc_set_acl(sf, argp);
+	case SHMDEV_IOC_SET_PERM:
+		return shmdev_ioc_set_perm(sf, argp);
+	case SHMDEV_IOC_SEM_WAIT:
+		return shmdev_ioc_sem_wait(sf, argp);
+	case SHMDEV_IOC_SEM_POST:
+		return shmdev_ioc_sem_post(sf, argp);
+	case SHMDEV_IOC_SEM_GET:
+		return shmdev_ioc_sem_get(sf, argp);
+	case SHMDEV_IOC_SEM_SET:
+		return shmdev_ioc_sem_set(sf, argp);
 	default:
 		return -ENOTTY;
 	}

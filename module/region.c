@@ -20,6 +20,8 @@
 #include <linux/mman.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
+#include <linux/pagemap.h>
+#include <linux/pagevec.h>
 #include <linux/pid.h>
 #include <linux/proc_fs.h>
 #include <linux/rhashtable.h>
@@ -239,6 +241,9 @@ static void shmdev_region_free(struct shmdev_region *r)
 		fput(r->shm_file);
 	put_pid(r->creator);
 	put_user_ns(r->user_ns);
+	/* No handle, so no fault or waiter, can reach the region any more. */
+	kfree(rcu_dereference_protected(r->perm, true));
+	shmdev_sems_free(r->sems);
 	mutex_destroy(&r->lock);
 	kfree(r);
 	atomic_long_dec(&shmdev_stats.regions);
@@ -326,6 +331,7 @@ static void shmdev_file_bind(struct shmdev_file *sf, struct shmdev_region *r,
 	lockdep_assert_held(&sf->lock);
 	sf->access = access;
 	sf->ipc_owner = ipc_owner;
+	sf->sys_admin = ns_capable_noaudit(r->user_ns, CAP_SYS_ADMIN);
 	sf->cred = get_current_cred();
 	atomic_long_inc(&r->handles);
 	shmdev_touch_attach(r);
@@ -343,6 +349,7 @@ void shmdev_file_unbind(struct shmdev_file *sf)
 
 	if (!r)
 		return;
+	shmdev_sem_undo(sf);
 	atomic_long_dec(&r->handles);
 	put_cred(sf->cred);
 	shmdev_region_put(r);
@@ -447,11 +454,17 @@ static struct shmdev_region *shmdev_region_new(const char *name,
 	r->creator = get_task_pid(current, PIDTYPE_TGID);
 	r->cuid = current_fsuid();
 	r->cgid = current_fsgid();
-	r->uid = r->cuid;
-	r->gid = r->cgid;
-	r->mode = args->mode;
 	r->create_time = shmdev_now();
 	r->change_time = r->create_time;
+	RCU_INIT_POINTER(r->perm, shmdev_permset_new(r->cuid, r->cgid,
+						     args->mode, 0));
+	r->sems = shmdev_sems_new(r->nsems);
+	if (!rcu_access_pointer(r->perm) || IS_ERR(r->sems)) {
+		if (IS_ERR(r->sems))
+			r->sems = NULL;
+		shmdev_region_free(r);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	ret = shmdev_region_backing(r);
 	if (ret) {
@@ -600,9 +613,9 @@ out_unlock:
  */
 int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *uarg)
 {
-	struct shmdev_region *r, *dead = NULL;
 	char name[SHMDEV_NAME_MAX];
 	struct shmdev_unlink args;
+	struct shmdev_region *r;
 	int ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
@@ -630,14 +643,18 @@ int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *uarg)
 	r->unlinked = true;
 	r->change_time = shmdev_now();
 	mutex_unlock(&r->lock);
-	/* Drop the registry's reference; the lock is held, so free later. */
-	if (!(r->flags & SHMDEV_CREATE_TRANSIENT) &&
-	    kref_put(&r->ref, shmdev_region_unregister_ref))
-		dead = r;
+	/* Keep it while its semaphores' sleepers are sent away. */
+	kref_get(&r->ref);
+	/* Drop the registry's reference; ours keeps it above zero. */
+	if (!(r->flags & SHMDEV_CREATE_TRANSIENT))
+		kref_put(&r->ref, shmdev_region_unregister_ref);
+	mutex_unlock(&shmdev_registry_lock);
+	shmdev_sems_remove(r);
+	shmdev_region_put(r);
+	return 0;
+
 out_unlock:
 	mutex_unlock(&shmdev_registry_lock);
-	if (dead)
-		shmdev_region_free(dead);
 	return ret;
 }
 
@@ -657,14 +674,29 @@ static u32 shmdev_region_state(struct shmdev_region *r)
 	return state;
 }
 
+/* Owner, group (in @ns), mode and ACL size of @r. */
+static void shmdev_perm_fill(struct shmdev_region *r,
+			     struct user_namespace *ns, u32 *uid, u32 *gid,
+			     u32 *mode, u32 *acl_count)
+{
+	const struct shmdev_permset *p;
+
+	rcu_read_lock();
+	p = rcu_dereference(r->perm);
+	*uid = from_kuid_munged(ns, p->uid);
+	*gid = from_kgid_munged(ns, p->gid);
+	*mode = p->mode;
+	if (acl_count)
+		*acl_count = p->count;
+	rcu_read_unlock();
+}
+
 static void shmdev_fill_stat(struct shmdev_region *r, struct shmdev_stat *st)
 {
 	struct user_namespace *ns = current_user_ns();
 
 	mutex_lock(&r->lock);
-	st->uid = from_kuid_munged(ns, r->uid);
-	st->gid = from_kgid_munged(ns, r->gid);
-	st->mode = r->mode;
+	shmdev_perm_fill(r, ns, &st->uid, &st->gid, &st->mode, &st->acl_count);
 	st->state = shmdev_region_state(r);
 	st->attach_time = r->attach_time;
 	st->change_time = r->change_time;
@@ -732,7 +764,6 @@ int shmdev_ioc_stat(struct shmdev_file *sf, void __user *uarg)
 	}
 	if (rights & SHMDEV_ACCESS_READ) {
 		shmdev_fill_stat(r, st);
-		st->pad2 = 0;
 		memset(st->reserved, 0, sizeof(st->reserved));
 		ret = 0;
 	} else {
@@ -749,15 +780,11 @@ out_free:
 static void shmdev_fill_entry(struct shmdev_region *r,
 			      struct shmdev_list_entry *e)
 {
-	struct user_namespace *ns = current_user_ns();
-
 	e->id = r->id;
 	e->size = r->size;
 	memcpy(e->name, r->name, SHMDEV_NAME_MAX);
 	mutex_lock(&r->lock);
-	e->uid = from_kuid_munged(ns, r->uid);
-	e->gid = from_kgid_munged(ns, r->gid);
-	e->mode = r->mode;
+	shmdev_perm_fill(r, current_user_ns(), &e->uid, &e->gid, &e->mode, NULL);
 	e->state = shmdev_region_state(r);
 	mutex_unlock(&r->lock);
 }
@@ -833,15 +860,86 @@ static void shmdev_vm_close(struct vm_area_struct *vma)
 	fput(sf->file);
 }
 
-static vm_fault_t shmdev_vm_fault(struct vm_fault *vmf)
+/* The rights a fault in @vma needs: READ, and WRITE to write. */
+static bool shmdev_vm_allowed(struct vm_area_struct *vma, bool write)
 {
-	return shmdev_backing_vm_ops->fault(vmf);
+	u32 need = SHMDEV_ACCESS_READ | (write ? SHMDEV_ACCESS_WRITE : 0);
+
+	return (shmdev_handle_rights(vma->vm_private_data) & need) == need;
 }
 
+/*
+ * The rights are checked again once shmem returns the folio locked: the
+ * PTE is installed before the folio is unlocked, and a revocation locks
+ * every folio after publishing the new permissions, so either this check
+ * sees them or the revocation sees the PTE and zaps it.
+ */
+static vm_fault_t shmdev_vm_fault(struct vm_fault *vmf)
+{
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	vm_fault_t ret;
+
+	if (!shmdev_vm_allowed(vmf->vma, write))
+		return VM_FAULT_SIGBUS;
+	ret = shmdev_backing_vm_ops->fault(vmf);
+	if (!(ret & VM_FAULT_LOCKED) || shmdev_vm_allowed(vmf->vma, write))
+		return ret;
+	unlock_page(vmf->page);
+	put_page(vmf->page);
+	vmf->page = NULL;
+	return VM_FAULT_SIGBUS;
+}
+
+/*
+ * Fault-around maps pages already in memory, read-only, inside one RCU
+ * read-side section (taken here as well for 6.1, where map_pages takes it
+ * itself): a revocation waits for it with synchronize_rcu().
+ */
 static vm_fault_t shmdev_vm_map_pages(struct vm_fault *vmf, pgoff_t start,
 				      pgoff_t end)
 {
-	return shmdev_backing_vm_ops->map_pages(vmf, start, end);
+	vm_fault_t ret = 0;
+
+	rcu_read_lock();
+	if (shmdev_vm_allowed(vmf->vma, false))
+		ret = shmdev_backing_vm_ops->map_pages(vmf, start, end);
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Having page_mkwrite makes shared writable mappings write-notify: PTEs
+ * start read-only and the first write to each page comes here, so WRITE
+ * is checked on every page made writable, also after a read refault.
+ */
+static vm_fault_t shmdev_vm_page_mkwrite(struct vm_fault *vmf)
+{
+	struct folio *folio = page_folio(vmf->page);
+
+	folio_lock(folio);
+	if (folio->mapping != vmf->vma->vm_file->f_mapping) {
+		folio_unlock(folio);
+		return VM_FAULT_NOPAGE;
+	}
+	if (!shmdev_vm_allowed(vmf->vma, true)) {
+		folio_unlock(folio);
+		return VM_FAULT_SIGBUS;
+	}
+	return VM_FAULT_LOCKED;
+}
+
+/* mprotect() may not add what the handle's rights no longer allow. */
+static int shmdev_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
+			      unsigned long end, unsigned long newflags)
+{
+	u32 rights = shmdev_handle_rights(vma->vm_private_data);
+
+	if (newflags & (VM_READ | VM_WRITE | VM_EXEC) &&
+	    !(rights & SHMDEV_ACCESS_READ))
+		return -EACCES;
+	if (newflags & VM_WRITE && !(rights & SHMDEV_ACCESS_WRITE))
+		return -EACCES;
+	return 0;
 }
 
 static const struct vm_operations_struct shmdev_vm_ops = {
@@ -849,7 +947,50 @@ static const struct vm_operations_struct shmdev_vm_ops = {
 	.close		= shmdev_vm_close,
 	.fault		= shmdev_vm_fault,
 	.map_pages	= shmdev_vm_map_pages,
+	.page_mkwrite	= shmdev_vm_page_mkwrite,
+	.mprotect	= shmdev_vm_mprotect,
 };
+
+/**
+ * shmdev_region_revoke - make every mapping of a region refault
+ * @r: the region, whose permissions were just replaced
+ *
+ * Every PTE of the region is zapped, so each access faults again and is
+ * checked against the new permissions: a handle that lost WRITE gets
+ * SIGBUS on the next write, one that lost READ on any access. Faults that
+ * checked the old permissions and are still running are waited for: those
+ * in fault-around with synchronize_rcu(), those in ->fault and
+ * ->page_mkwrite by locking each folio and zapping it again if mapped.
+ * Takes no shmdev lock; may sleep.
+ */
+void shmdev_region_revoke(struct shmdev_region *r)
+{
+	struct address_space *mapping = r->shm_file->f_mapping;
+	struct folio_batch fbatch;
+	pgoff_t index = 0;
+	unsigned int i;
+
+	/* Order the new permissions before reading the mapping count. */
+	smp_mb();
+	if (!atomic_long_read(&r->mappings))
+		return;
+	synchronize_rcu();
+	unmap_mapping_range(mapping, 0, 0, 1);
+	folio_batch_init(&fbatch);
+	while (filemap_get_folios(mapping, &index, ULONG_MAX, &fbatch)) {
+		for (i = 0; i < folio_batch_count(&fbatch); i++) {
+			struct folio *folio = fbatch.folios[i];
+
+			folio_lock(folio);
+			if (folio_mapped(folio))
+				unmap_mapping_pages(mapping, folio->index,
+						    folio_nr_pages(folio), false);
+			folio_unlock(folio);
+		}
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+}
 
 /**
  * shmdev_mmap - map the bound region
@@ -928,22 +1069,24 @@ static void shmdev_seq_stop(struct seq_file *m, void *v)
 
 static int shmdev_seq_show(struct seq_file *m, void *v)
 {
-	struct user_namespace *ns = seq_user_ns(m);
 	struct shmdev_region *r = v;
+	u32 uid, gid, mode;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "      id name                             size   uid   gid mode state handles mappings resident   cpid\n");
+		seq_puts(m, "      id name                             size   uid   gid mode state handles mappings resident   cpid acl\n");
 		return 0;
 	}
 	mutex_lock(&r->lock);
-	seq_printf(m, "%8u %-24s %16llu %5u %5u %04o %5x %7ld %8ld %8lu %6d\n",
-		   r->id, r->name, r->size, from_kuid_munged(ns, r->uid),
-		   from_kgid_munged(ns, r->gid), r->mode,
+	shmdev_perm_fill(r, seq_user_ns(m), &uid, &gid, &mode, NULL);
+	seq_printf(m, "%8u %-24s %16llu %5u %5u %04o %5x %7ld %8ld %8lu %6d ",
+		   r->id, r->name, r->size, uid, gid, mode,
 		   shmdev_region_state(r), atomic_long_read(&r->handles),
 		   atomic_long_read(&r->mappings),
 		   READ_ONCE(r->shm_file->f_mapping->nrpages),
 		   pid_vnr(r->creator));
 	mutex_unlock(&r->lock);
+	shmdev_seq_acl(m, r);
+	seq_putc(m, '\n');
 	return 0;
 }
 

@@ -19,12 +19,20 @@
  * so a region found in the registry under that lock can be kref_get() and
  * the release removes it from the registry before anyone can find it.
  *
+ * A region's permissions (owner, group, mode and ACL) are one immutable
+ * struct shmdev_permset, replaced whole under shmdev_region.lock and read
+ * under RCU, so that the rights check on every fault takes no lock.
+ *
  * Lock order, outermost first:
  *   shmdev_file.lock          a handle's binding
  *   shmdev_registry_lock      names, ids, per-user and global accounting
  *   shmdev_region.lock        a region's mutable attributes
- * No spinlock is held across copy_from_user/copy_to_user, and no lock is
- * held while a region's pages are allocated.
+ *   shmdev_sem.wq.lock        one semaphore (spinlock; innermost, one at
+ *                             a time, never held while sleeping)
+ * Page faults take no shmdev lock: they check rights under RCU and the
+ * folio lock (see shmdev_region_revoke()). No spinlock is held across
+ * copy_from_user/copy_to_user, and no lock is held while a region's pages
+ * are allocated.
  */
 
 #ifndef _SHMDEV_H
@@ -34,12 +42,16 @@
 #include <linux/cred.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
 #include <linux/shmdev.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/wait.h>
 
 #include "compat.h"
+
+struct seq_file;
 
 #define SHMDEV_DEVNAME	"shmdev"
 
@@ -49,9 +61,65 @@
 	 SHMDEV_ACCESS_ADMIN)
 
 /* Optional features this build reports through SHMDEV_IOC_VERSION. */
-#define SHMDEV_FEATURES	SHMDEV_FEATURE_REGIONS
+#define SHMDEV_FEATURES \
+	(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL | SHMDEV_FEATURE_SEMS)
 
 struct shmdev_user;
+
+/**
+ * struct shmdev_sem - one counting semaphore of a region
+ * @wq: tasks sleeping in SEM_WAIT, oldest first; @wq.lock protects every
+ *	field here and each handle's undo entry for this semaphore
+ * @value: units available; always 0 while @wq has waiters, because a
+ *	post hands its units to the oldest waiters directly (FIFO, no
+ *	barging)
+ * @waiters: number of entries in @wq
+ * @removed: the region was unlinked; every call fails with EIDRM
+ * @undone: an undo changed @value since a SEM_WAIT reported it
+ */
+struct shmdev_sem {
+	struct wait_queue_head wq;
+	u32 value;
+	u32 waiters;
+	bool removed;
+	bool undone;
+};
+
+/**
+ * struct shmdev_ace - one named ACL entry as stored
+ * @tag: %SHMDEV_ACL_USER or %SHMDEV_ACL_GROUP
+ * @rights: %SHMDEV_ACCESS_* rights granted
+ * @uid: the user, for %SHMDEV_ACL_USER
+ * @gid: the group, for %SHMDEV_ACL_GROUP
+ */
+struct shmdev_ace {
+	u32 tag;
+	u32 rights;
+	union {
+		kuid_t uid;
+		kgid_t gid;
+	};
+};
+
+/**
+ * struct shmdev_permset - a region's permissions
+ * @rcu: frees a replaced set after readers are done
+ * @uid: owner
+ * @gid: group
+ * @mode: permission bits
+ * @count: entries in @ace
+ * @ace: named entries, sorted by tag then id, no duplicates
+ *
+ * Never changed once published in a region: a change publishes a new set.
+ */
+struct shmdev_permset {
+	struct rcu_head rcu;
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+	u32 count;
+	struct shmdev_ace ace[];
+};
 
 /**
  * struct shmdev_region - a named shared-memory region
@@ -65,6 +133,7 @@ struct shmdev_user;
  * @size: size in bytes as created
  * @flags: %SHMDEV_CREATE_* flags
  * @nsems: number of semaphores
+ * @sems: the semaphores (@nsems of them), each with its own lock
  * @user_ns: user namespace of the creator, where CAP_IPC_OWNER counts
  * @user: per-user accounting entry of the creator, charged for this region
  * @creator: creator's thread-group pid
@@ -72,9 +141,7 @@ struct shmdev_user;
  * @cgid: creator's group
  * @create_time: creation time, ns since the epoch
  * @lock: protects the fields below it
- * @uid: owner
- * @gid: group
- * @mode: permission bits
+ * @perm: permissions; written under @lock, read under RCU
  * @unlinked: the name was removed
  * @attach_time: last OPEN or mmap, ns since the epoch
  * @change_time: last change of permissions or name, ns since the epoch
@@ -91,6 +158,7 @@ struct shmdev_region {
 	u64 size;
 	u32 flags;
 	u32 nsems;
+	struct shmdev_sem *sems;
 	struct user_namespace *user_ns;
 	struct shmdev_user *user;
 	struct pid *creator;
@@ -98,10 +166,8 @@ struct shmdev_region {
 	kgid_t cgid;
 	u64 create_time;
 
-	struct mutex lock;	/* protects uid..change_time */
-	kuid_t uid;
-	kgid_t gid;
-	umode_t mode;
+	struct mutex lock;	/* protects perm..change_time */
+	struct shmdev_permset __rcu *perm;
 	bool unlinked;
 	u64 attach_time;
 	u64 change_time;
@@ -119,7 +185,11 @@ struct shmdev_region {
  * @region: the bound region, NULL until CREATE or OPEN
  * @access: %SHMDEV_ACCESS_* rights bound with
  * @ipc_owner: the binder had CAP_IPC_OWNER in the region's user namespace
+ * @sys_admin: the binder had CAP_SYS_ADMIN in the region's user namespace
  * @cred: credentials of the process that bound the handle
+ * @undo: net SEM_UNDO adjustment per semaphore, allocated at the first
+ *	UNDO and set once (cmpxchg); entry i is protected by semaphore i's
+ *	lock; reversed when the handle is released
  */
 struct shmdev_file {
 	struct mutex lock;	/* serialises binding */
@@ -127,7 +197,9 @@ struct shmdev_file {
 	struct shmdev_region *region;
 	u32 access;
 	bool ipc_owner;
+	bool sys_admin;
 	const struct cred *cred;
+	s64 *undo;
 };
 
 /**
@@ -157,12 +229,31 @@ int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *arg);
 int shmdev_ioc_stat(struct shmdev_file *sf, void __user *arg);
 int shmdev_ioc_list(struct shmdev_file *sf, void __user *arg);
 int shmdev_mmap(struct file *file, struct vm_area_struct *vma);
+void shmdev_region_revoke(struct shmdev_region *r);
+
+/* sem.c */
+struct shmdev_sem *shmdev_sems_new(u32 nsems);
+void shmdev_sems_free(struct shmdev_sem *sems);
+void shmdev_sems_remove(struct shmdev_region *r);
+void shmdev_sem_undo(struct shmdev_file *sf);
+int shmdev_ioc_sem_wait(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_sem_get(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_sem_set(struct shmdev_file *sf, void __user *arg);
 
 /* acl.c */
+struct shmdev_permset *shmdev_permset_new(kuid_t uid, kgid_t gid,
+					  umode_t mode, u32 count);
+u32 shmdev_permset_rights(const struct shmdev_permset *p,
+			  const struct cred *cred);
 u32 shmdev_rights(struct shmdev_region *r, const struct cred *cred,
 		  bool ipc_owner);
 bool shmdev_current_ipc_owner(struct shmdev_region *r);
 u32 shmdev_current_rights(struct shmdev_region *r);
 u32 shmdev_handle_rights(struct shmdev_file *sf);
+void shmdev_seq_acl(struct seq_file *m, struct shmdev_region *r);
+int shmdev_ioc_get_acl(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_set_acl(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_set_perm(struct shmdev_file *sf, void __user *arg);
 
 #endif /* _SHMDEV_H */

@@ -29,6 +29,8 @@
 
 /* Bits of struct shmdev_version.features. */
 #define SHMDEV_FEATURE_REGIONS	0x1ULL	/* CREATE..LIST and mmap */
+#define SHMDEV_FEATURE_ACL	0x2ULL	/* GET_ACL, SET_ACL, SET_PERM */
+#define SHMDEV_FEATURE_SEMS	0x4ULL	/* SEM_WAIT, SEM_POST, SEM_GET, SEM_SET */
 
 /**
  * struct shmdev_version - argument of %SHMDEV_IOC_VERSION
@@ -59,10 +61,11 @@ struct shmdev_version {
 #define SHMDEV_ACCESS_READ	0x1	/* map readable, stat */
 #define SHMDEV_ACCESS_WRITE	0x2	/* map writable */
 #define SHMDEV_ACCESS_SYNC	0x4	/* semaphore wait and post */
-#define SHMDEV_ACCESS_ADMIN	0x8	/* change permissions, unlink */
-/* Rights OPEN may request; ADMIN is checked per operation. */
+#define SHMDEV_ACCESS_ADMIN	0x8	/* change the ACL, unlink */
+/* Rights OPEN may request. */
 #define SHMDEV_OPEN_ACCESS_VALID \
-	(SHMDEV_ACCESS_READ | SHMDEV_ACCESS_WRITE | SHMDEV_ACCESS_SYNC)
+	(SHMDEV_ACCESS_READ | SHMDEV_ACCESS_WRITE | SHMDEV_ACCESS_SYNC | \
+	 SHMDEV_ACCESS_ADMIN)
 
 /* Flags of struct shmdev_create. */
 #define SHMDEV_CREATE_TRANSIENT	0x1	/* freed with its last user */
@@ -155,7 +158,7 @@ struct shmdev_unlink {
  *	namespace, 0 if not visible there
  * @nsems: out: number of semaphores
  * @access: out: rights this handle was bound with (0 for by-name STAT)
- * @pad2: out: zero
+ * @acl_count: out: number of named entries in the region's ACL
  * @create_time: out: creation time, ns since the epoch (CLOCK_REALTIME)
  * @attach_time: out: last OPEN or mmap, ns since the epoch
  * @change_time: out: last change of permissions or name, ns since the epoch
@@ -180,7 +183,7 @@ struct shmdev_stat {
 	__u32 creator_pid;
 	__u32 nsems;
 	__u32 access;
-	__u32 pad2;
+	__u32 acl_count;
 	__u64 create_time;
 	__u64 attach_time;
 	__u64 change_time;
@@ -235,6 +238,163 @@ struct shmdev_list {
 	__u64 reserved[2];
 };
 
+/* Tags of struct shmdev_acl_entry. */
+#define SHMDEV_ACL_USER		1	/* @id is a user id */
+#define SHMDEV_ACL_GROUP	2	/* @id is a group id */
+
+/* Most named entries one region's ACL can hold. */
+#define SHMDEV_ACL_MAX		64
+
+/**
+ * struct shmdev_acl_entry - one named entry of a region's ACL
+ * @tag: %SHMDEV_ACL_USER or %SHMDEV_ACL_GROUP
+ * @id: the user or group id, in the caller's user namespace
+ * @rights: %SHMDEV_ACCESS_* rights the entry grants; 0 denies
+ * @reserved: must be zero
+ */
+struct shmdev_acl_entry {
+	__u32 tag;
+	__u32 id;
+	__u32 rights;
+	__u32 reserved;
+};
+
+/* Valid bits of struct shmdev_acl.flags (none are defined yet). */
+#define SHMDEV_ACL_FLAGS_VALID	0
+
+/**
+ * struct shmdev_acl - argument of %SHMDEV_IOC_GET_ACL and %SHMDEV_IOC_SET_ACL
+ * @entries: in: user pointer to an array of struct shmdev_acl_entry
+ * @count: GET: in: capacity of @entries; out: number of entries in the ACL
+ *	(also when it exceeds the capacity, with %ERANGE).
+ *	SET: in: number of entries, 0 to %SHMDEV_ACL_MAX
+ * @flags: in: must be zero (no flags are defined yet)
+ * @reserved: in: must be zero
+ *
+ * GET writes the entries sorted by tag, then id. SET replaces the whole
+ * list at once.
+ */
+struct shmdev_acl {
+	__u64 entries;
+	__u32 count;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+/* Bits of struct shmdev_perm.flags: which fields to change. */
+#define SHMDEV_PERM_MODE	0x1
+#define SHMDEV_PERM_UID		0x2
+#define SHMDEV_PERM_GID		0x4
+#define SHMDEV_PERM_FLAGS_VALID \
+	(SHMDEV_PERM_MODE | SHMDEV_PERM_UID | SHMDEV_PERM_GID)
+
+/**
+ * struct shmdev_perm - argument of %SHMDEV_IOC_SET_PERM
+ * @flags: in: %SHMDEV_PERM_* bits naming the fields to change, at least one
+ * @mode: in: new permission bits, within %SHMDEV_MODE_VALID
+ * @uid: in: new owner, in the caller's user namespace
+ * @gid: in: new group, in the caller's user namespace
+ * @reserved: in: must be zero
+ */
+struct shmdev_perm {
+	__u32 flags;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__u64 reserved[2];
+};
+
+/* Flags of struct shmdev_sem_wait and struct shmdev_sem_post. */
+#define SHMDEV_SEM_UNDO		0x1	/* reverse when the handle closes */
+#define SHMDEV_SEM_TRY		0x2	/* wait: EAGAIN instead of sleeping */
+#define SHMDEV_SEM_REALTIME	0x4	/* wait: timeout on CLOCK_REALTIME */
+#define SHMDEV_SEM_WAIT_FLAGS_VALID \
+	(SHMDEV_SEM_UNDO | SHMDEV_SEM_TRY | SHMDEV_SEM_REALTIME)
+#define SHMDEV_SEM_POST_FLAGS_VALID	SHMDEV_SEM_UNDO
+
+/* A timeout that never expires. */
+#define SHMDEV_SEM_FOREVER	(~0ULL)
+
+/*
+ * SEM_WAIT returns this (a positive value, with success) and SEM_GET sets
+ * it in @status when an undo changed the semaphore since the last
+ * successful SEM_WAIT: the previous holder died holding it.
+ */
+#define SHMDEV_SEM_UNDONE	0x1
+
+/**
+ * struct shmdev_sem_wait - argument of %SHMDEV_IOC_SEM_WAIT
+ * @index: in: the semaphore, below the region's nsems
+ * @flags: in: %SHMDEV_SEM_UNDO, %SHMDEV_SEM_TRY, %SHMDEV_SEM_REALTIME
+ * @timeout: in: absolute deadline in ns on CLOCK_MONOTONIC (or
+ *	CLOCK_REALTIME with %SHMDEV_SEM_REALTIME); a value of 2^63 or more,
+ *	such as %SHMDEV_SEM_FOREVER, waits without one
+ * @reserved: in: must be zero
+ */
+struct shmdev_sem_wait {
+	__u32 index;
+	__u32 flags;
+	__u64 timeout;
+	__u64 reserved[2];
+};
+
+/**
+ * struct shmdev_sem_post - argument of %SHMDEV_IOC_SEM_POST
+ * @index: in: the semaphore, below the region's nsems
+ * @flags: in: %SHMDEV_SEM_UNDO
+ * @count: in: units to add, 1 or more
+ * @pad: in: must be zero
+ * @reserved: in: must be zero
+ */
+struct shmdev_sem_post {
+	__u32 index;
+	__u32 flags;
+	__u32 count;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/* Valid bits of struct shmdev_sem_get.flags and _set.flags (none yet). */
+#define SHMDEV_SEM_GET_FLAGS_VALID	0
+#define SHMDEV_SEM_SET_FLAGS_VALID	0
+
+/**
+ * struct shmdev_sem_get - argument of %SHMDEV_IOC_SEM_GET
+ * @index: in: the semaphore, below the region's nsems
+ * @flags: in: must be zero (no flags are defined yet)
+ * @value: out: the value
+ * @waiters: out: tasks sleeping in SEM_WAIT on it
+ * @status: out: %SHMDEV_SEM_UNDONE if an undo changed the semaphore since
+ *	the last successful SEM_WAIT (reading it does not clear it)
+ * @pad: out: zero
+ * @reserved: in: must be zero
+ */
+struct shmdev_sem_get {
+	__u32 index;
+	__u32 flags;
+	__u32 value;
+	__u32 waiters;
+	__u32 status;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/**
+ * struct shmdev_sem_set - argument of %SHMDEV_IOC_SEM_SET
+ * @index: in: the semaphore, below the region's nsems
+ * @flags: in: must be zero (no flags are defined yet)
+ * @value: in: the new value, at most %SHMDEV_SEM_VALUE_MAX
+ * @pad: in: must be zero
+ * @reserved: in: must be zero
+ */
+struct shmdev_sem_set {
+	__u32 index;
+	__u32 flags;
+	__u32 value;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
 /* Magic 0xBC is free in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define SHMDEV_IOC_MAGIC	0xBC
 
@@ -244,5 +404,12 @@ struct shmdev_list {
 #define SHMDEV_IOC_UNLINK	_IOW(SHMDEV_IOC_MAGIC, 0x03, struct shmdev_unlink)
 #define SHMDEV_IOC_STAT		_IOWR(SHMDEV_IOC_MAGIC, 0x04, struct shmdev_stat)
 #define SHMDEV_IOC_LIST		_IOWR(SHMDEV_IOC_MAGIC, 0x05, struct shmdev_list)
+#define SHMDEV_IOC_GET_ACL	_IOWR(SHMDEV_IOC_MAGIC, 0x06, struct shmdev_acl)
+#define SHMDEV_IOC_SET_ACL	_IOW(SHMDEV_IOC_MAGIC, 0x07, struct shmdev_acl)
+#define SHMDEV_IOC_SET_PERM	_IOW(SHMDEV_IOC_MAGIC, 0x08, struct shmdev_perm)
+#define SHMDEV_IOC_SEM_WAIT	_IOW(SHMDEV_IOC_MAGIC, 0x09, struct shmdev_sem_wait)
+#define SHMDEV_IOC_SEM_POST	_IOW(SHMDEV_IOC_MAGIC, 0x0A, struct shmdev_sem_post)
+#define SHMDEV_IOC_SEM_GET	_IOWR(SHMDEV_IOC_MAGIC, 0x0B, struct shmdev_sem_get)
+#define SHMDEV_IOC_SEM_SET	_IOW(SHMDEV_IOC_MAGIC, 0x0C, struct shmdev_sem_set)
 
 #endif /* _UAPI_LINUX_SHMDEV_H */

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shmdev semaphores: counting semaphores on kernel wait queues, nsems per
+ * region, operated through a bound handle.
+ *
+ * Each semaphore has its own lock (the wait queue's spinlock), held only
+ * for O(1) work or for handing units to waiters, never while sleeping and
+ * never with another semaphore's lock. A post hands its units straight to
+ * the oldest waiters, which leave the queue already holding them, so the
+ * value is 0 while anyone waits: a newcomer cannot take a unit ahead of a
+ * sleeper (FIFO, no barging), and a woken waiter never has to compete
+ * again (no lost or stolen wakeups). A waiter that is interrupted, times
+ * out or sees the region unlinked leaves the queue itself, under the lock,
+ * unless a post already handed it a unit, which it then keeps.
+ *
+ * SEM_UNDO adjustments are kept per handle (an open file description, so
+ * shared across dup and fork, like a file lock) and reversed when the
+ * handle is released: a process killed while holding a lock-like
+ * semaphore gives it back, and the next SEM_WAIT learns of it.
+ */
+
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/nospec.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include "shmdev.h"
+
+/**
+ * struct shmdev_sem_waiter - a task sleeping in SEM_WAIT
+ * @wait: its entry in the semaphore's wait queue
+ * @granted: a post handed it a unit and took it off the queue (written
+ *	under the semaphore's lock)
+ */
+struct shmdev_sem_waiter {
+	struct wait_queue_entry wait;
+	bool granted;
+};
+
+/**
+ * shmdev_sems_new - allocate a region's semaphores, all at 0
+ * @nsems: how many, at most %SHMDEV_SEMS_MAX
+ *
+ * Return: the array, NULL if @nsems is 0, or ERR_PTR(-ENOMEM).
+ */
+struct shmdev_sem *shmdev_sems_new(u32 nsems)
+{
+	struct shmdev_sem *sems;
+	u32 i;
+
+	if (!nsems)
+		return NULL;
+	sems = kvcalloc(nsems, sizeof(*sems), GFP_KERNEL_ACCOUNT);
+	if (!sems)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < nsems; i++)
+		init_waitqueue_head(&sems[i].wq);
+	return sems;
+}
+
+/**
+ * shmdev_sems_free - free a region's semaphores
+ * @sems: the array (may be NULL); nobody can be waiting
+ */
+void shmdev_sems_free(struct shmdev_sem *sems)
+{
+	kvfree(sems);
+}
+
+/* Hand up to @n units to the oldest waiters; the number handed. */
+static u32 shmdev_sem_hand_off(struct shmdev_sem *sem, u32 n)
+{
+	struct shmdev_sem_waiter *w, *tmp;
+	u32 given = 0;
+
+	lockdep_assert_held(&sem->wq.lock);
+	list_for_each_entry_safe(w, tmp, &sem->wq.head, wait.entry) {
+		if (given == n)
+			break;
+		list_del_init(&w->wait.entry);
+		sem->waiters--;
+		w->granted = true;
+		wake_up_process(w->wait.private);
+		given++;
+	}
+	return given;
+}
+
+/* Add @n units (the caller checked the limit): waiters first. */
+static void shmdev_sem_add(struct shmdev_sem *sem, u32 n)
+{
+	lockdep_assert_held(&sem->wq.lock);
+	sem->value += n - shmdev_sem_hand_off(sem, n);
+}
+
+/**
+ * shmdev_sems_remove - fail every semaphore of an unlinked region
+ * @r: the region
+ *
+ * Sleepers wake with EIDRM, and later calls fail with EIDRM.
+ */
+void shmdev_sems_remove(struct shmdev_region *r)
+{
+	struct shmdev_sem_waiter *w;
+	u32 i;
+
+	for (i = 0; i < r->nsems; i++) {
+		struct shmdev_sem *sem = &r->sems[i];
+
+		spin_lock(&sem->wq.lock);
+		sem->removed = true;
+		list_for_each_entry(w, &sem->wq.head, wait.entry)
+			wake_up_process(w->wait.private);
+		spin_unlock(&sem->wq.lock);
+	}
+}
+
+/* Reverse one semaphore's undo adjustment @adj. */
+static void shmdev_sem_undo_one(struct shmdev_sem *sem, s64 adj)
+{
+	lockdep_assert_held(&sem->wq.lock);
+	if (sem->removed)
+		return;
+	sem->undone = true;
+	if (adj > 0) {
+		u64 room = SHMDEV_SEM_VALUE_MAX - sem->value;
+
+		/* Waiters take units without raising the value. */
+		room += sem->waiters;
+		shmdev_sem_add(sem, min_t(u64, adj, room));
+	} else {
+		sem->value -= min_t(u64, -adj, sem->value);
+	}
+}
+
+/**
+ * shmdev_sem_undo - reverse a handle's SEM_UNDO adjustments
+ * @sf: the handle, being released; nobody else can use it
+ *
+ * Values are clamped to 0..%SHMDEV_SEM_VALUE_MAX, and each semaphore
+ * changed is marked so that its next SEM_WAIT returns %SHMDEV_SEM_UNDONE.
+ */
+void shmdev_sem_undo(struct shmdev_file *sf)
+{
+	struct shmdev_region *r = sf->region;
+	u32 i;
+
+	if (!sf->undo)
+		return;
+	for (i = 0; i < r->nsems; i++) {
+		struct shmdev_sem *sem = &r->sems[i];
+
+		if (!sf->undo[i])
+			continue;
+		spin_lock(&sem->wq.lock);
+		shmdev_sem_undo_one(sem, sf->undo[i]);
+		spin_unlock(&sem->wq.lock);
+	}
+	kvfree(sf->undo);
+	sf->undo = NULL;
+}
+
+/* Make sure @sf has its undo array; 0 or -ENOMEM. */
+static int shmdev_undo_prepare(struct shmdev_file *sf)
+{
+	s64 *undo;
+
+	if (READ_ONCE(sf->undo))
+		return 0;
+	undo = kvcalloc(sf->region->nsems, sizeof(*undo), GFP_KERNEL_ACCOUNT);
+	if (!undo)
+		return -ENOMEM;
+	if (cmpxchg(&sf->undo, NULL, undo))
+		kvfree(undo);
+	return 0;
+}
+
+/*
+ * The semaphore @index of @sf's region, if @sf may use it with @right:
+ * ENXIO unbound, EINVAL no such semaphore, EACCES no right.
+ */
+static struct shmdev_sem *shmdev_sem_lookup(struct shmdev_file *sf, u32 index,
+					    u32 right)
+{
+	struct shmdev_region *r = shmdev_file_region(sf);
+
+	if (!r)
+		return ERR_PTR(-ENXIO);
+	if (index >= r->nsems)
+		return ERR_PTR(-EINVAL);
+	index = array_index_nospec(index, r->nsems);
+	if (!(shmdev_handle_rights(sf) & right))
+		return ERR_PTR(-EACCES);
+	return &r->sems[index];
+}
+
+/* Take a unit for @sf, recording the undo if asked; the WAIT result. */
+static int shmdev_sem_take(struct shmdev_file *sf, struct shmdev_sem *sem,
+			   u32 index, u32 flags)
+{
+	int ret = sem->undone ? SHMDEV_SEM_UNDONE : 0;
+
+	lockdep_assert_held(&sem->wq.lock);
+	sem->undone = false;
+	if (flags & SHMDEV_SEM_UNDO)
+		sf->undo[index]++;
+	return ret;
+}
+
+/*
+ * Sleep on @sem until a post hands this task a unit, the deadline passes,
+ * a signal arrives or the region is unlinked. Called and returns with the
+ * semaphore's lock held; 0 when a unit was handed over.
+ */
+static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
+			    clockid_t clock)
+	__must_hold(&sem->wq.lock)
+{
+	struct shmdev_sem_waiter w = { .granted = false };
+	bool expired = false;
+	int ret;
+
+	lockdep_assert_held(&sem->wq.lock);
+	init_wait(&w.wait);
+	w.wait.flags |= WQ_FLAG_EXCLUSIVE;
+	list_add_tail(&w.wait.entry, &sem->wq.head);
+	sem->waiters++;
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&sem->wq.lock);
+		if (!deadline)
+			schedule();
+		else
+			expired = !schedule_hrtimeout_range_clock(deadline,
+					current->timer_slack_ns,
+					HRTIMER_MODE_ABS, clock);
+		spin_lock(&sem->wq.lock);
+		if (w.granted)
+			return 0;
+		if (sem->removed)
+			ret = -EIDRM;
+		else if (signal_pending(current))
+			ret = -ERESTARTSYS;
+		else if (expired)
+			ret = -ETIMEDOUT;
+		else
+			continue;
+		break;
+	}
+	__set_current_state(TASK_RUNNING);
+	list_del(&w.wait.entry);
+	sem->waiters--;
+	return ret;
+}
+
+/* Whether @deadline on @clock has passed. */
+static bool shmdev_deadline_passed(ktime_t deadline, clockid_t clock)
+{
+	ktime_t now = clock == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
+
+	return ktime_compare(deadline, now) <= 0;
+}
+
+/* The WAIT on a checked semaphore: >= 0 on success, or -errno. */
+static int shmdev_sem_down(struct shmdev_file *sf, struct shmdev_sem *sem,
+			   const struct shmdev_sem_wait *args)
+{
+	clockid_t clock = args->flags & SHMDEV_SEM_REALTIME ?
+			  CLOCK_REALTIME : CLOCK_MONOTONIC;
+	ktime_t deadline = ns_to_ktime(args->timeout);
+	bool forever = args->timeout > KTIME_MAX;
+	int ret;
+
+	spin_lock(&sem->wq.lock);
+	if (sem->removed) {
+		ret = -EIDRM;
+	} else if (sem->value) {
+		sem->value--;
+		ret = 0;
+	} else if (args->flags & SHMDEV_SEM_TRY) {
+		ret = -EAGAIN;
+	} else if (!forever && shmdev_deadline_passed(deadline, clock)) {
+		ret = -ETIMEDOUT;
+	} else {
+		ret = shmdev_sem_sleep(sem, forever ? NULL : &deadline, clock);
+	}
+	if (!ret)
+		ret = shmdev_sem_take(sf, sem, args->index, args->flags);
+	spin_unlock(&sem->wq.lock);
+	return ret;
+}
+
+/**
+ * shmdev_ioc_sem_wait - SHMDEV_IOC_SEM_WAIT: take a unit, sleeping if none
+ * @sf: the handle, which needs SYNC
+ * @uarg: user pointer to struct shmdev_sem_wait
+ *
+ * Return: 0, or %SHMDEV_SEM_UNDONE if an undo changed the semaphore since
+ * the last successful wait; a negative errno (-ERESTARTSYS on a signal, so
+ * SA_RESTART handlers resume the wait with the same absolute deadline).
+ */
+int shmdev_ioc_sem_wait(struct shmdev_file *sf, void __user *uarg)
+{
+	struct shmdev_sem_wait args;
+	struct shmdev_sem *sem;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags & ~SHMDEV_SEM_WAIT_FLAGS_VALID ||
+	    memchr_inv(args.reserved, 0, sizeof(args.reserved)))
+		return -EINVAL;
+	sem = shmdev_sem_lookup(sf, args.index, SHMDEV_ACCESS_SYNC);
+	if (IS_ERR(sem))
+		return PTR_ERR(sem);
+	if (args.flags & SHMDEV_SEM_UNDO) {
+		ret = shmdev_undo_prepare(sf);
+		if (ret)
+			return ret;
+	}
+	return shmdev_sem_down(sf, sem, &args);
+}
+
+/**
+ * shmdev_ioc_sem_post - SHMDEV_IOC_SEM_POST: add units, waking waiters
+ * @sf: the handle, which needs SYNC
+ * @uarg: user pointer to struct shmdev_sem_post
+ *
+ * Return: 0 or a negative errno; -EOVERFLOW, with nothing changed, if the
+ * value would pass %SHMDEV_SEM_VALUE_MAX.
+ */
+int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *uarg)
+{
+	struct shmdev_sem_post args;
+	struct shmdev_sem *sem;
+	int ret = 0;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags & ~SHMDEV_SEM_POST_FLAGS_VALID || args.pad ||
+	    memchr_inv(args.reserved, 0, sizeof(args.reserved)) ||
+	    !args.count || args.count > SHMDEV_SEM_VALUE_MAX)
+		return -EINVAL;
+	sem = shmdev_sem_lookup(sf, args.index, SHMDEV_ACCESS_SYNC);
+	if (IS_ERR(sem))
+		return PTR_ERR(sem);
+	if (args.flags & SHMDEV_SEM_UNDO) {
+		ret = shmdev_undo_prepare(sf);
+		if (ret)
+			return ret;
+	}
+
+	spin_lock(&sem->wq.lock);
+	if (sem->removed) {
+		ret = -EIDRM;
+	} else if ((u64)sem->value + args.count -
+		   min(args.count, sem->waiters) > SHMDEV_SEM_VALUE_MAX) {
+		ret = -EOVERFLOW;
+	} else {
+		shmdev_sem_add(sem, args.count);
+		if (args.flags & SHMDEV_SEM_UNDO)
+			sf->undo[args.index] -= args.count;
+	}
+	spin_unlock(&sem->wq.lock);
+	return ret;
+}
+
+/**
+ * shmdev_ioc_sem_get - SHMDEV_IOC_SEM_GET: read a semaphore
+ * @sf: the handle, which needs READ
+ * @uarg: user pointer to struct shmdev_sem_get
+ *
+ * Return: 0 or a negative errno.
+ */
+int shmdev_ioc_sem_get(struct shmdev_file *sf, void __user *uarg)
+{
+	struct shmdev_sem_get args;
+	struct shmdev_sem *sem;
+	int ret = 0;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags & ~SHMDEV_SEM_GET_FLAGS_VALID ||
+	    memchr_inv(args.reserved, 0, sizeof(args.reserved)))
+		return -EINVAL;
+	sem = shmdev_sem_lookup(sf, args.index, SHMDEV_ACCESS_READ);
+	if (IS_ERR(sem))
+		return PTR_ERR(sem);
+
+	spin_lock(&sem->wq.lock);
+	if (sem->removed) {
+		ret = -EIDRM;
+	} else {
+		args.value = sem->value;
+		args.waiters = sem->waiters;
+		args.status = sem->undone ? SHMDEV_SEM_UNDONE : 0;
+	}
+	spin_unlock(&sem->wq.lock);
+	if (ret)
+		return ret;
+	args.pad = 0;
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * shmdev_ioc_sem_set - SHMDEV_IOC_SEM_SET: set a semaphore's value
+ * @sf: the handle, which needs ADMIN
+ * @uarg: user pointer to struct shmdev_sem_set
+ *
+ * Waiters are handed units from the new value first. Undo adjustments
+ * that handles recorded are kept.
+ *
+ * Return: 0 or a negative errno.
+ */
+int shmdev_ioc_sem_set(struct shmdev_file *sf, void __user *uarg)
+{
+	struct shmdev_sem_set args;
+	struct shmdev_sem *sem;
+	int ret = 0;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags & ~SHMDEV_SEM_SET_FLAGS_VALID || args.pad ||
+	    memchr_inv(args.reserved, 0, sizeof(args.reserved)) ||
+	    args.value > SHMDEV_SEM_VALUE_MAX)
+		return -EINVAL;
+	sem = shmdev_sem_lookup(sf, args.index, SHMDEV_ACCESS_ADMIN);
+	if (IS_ERR(sem))
+		return PTR_ERR(sem);
+
+	spin_lock(&sem->wq.lock);
+	if (sem->removed) {
+		ret = -EIDRM;
+	} else {
+		sem->value = 0;
+		shmdev_sem_add(sem, args.value);
+	}
+	spin_unlock(&sem->wq.lock);
+	return ret;
+}
