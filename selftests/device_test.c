@@ -55,8 +55,9 @@ TEST(version_reports_documented_values)
 	ASSERT_EQ(0, ioctl(fd, SHMDEV_IOC_VERSION, &v));
 	EXPECT_EQ(0, v.flags);
 	EXPECT_EQ(1, v.api_version);
-	EXPECT_EQ(SHMDEV_FEATURE_REGIONS, v.features);
-	EXPECT_EQ(1, v.features);
+	EXPECT_EQ(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL |
+		  SHMDEV_FEATURE_SEMS, v.features);
+	EXPECT_EQ(7, v.features);
 	EXPECT_EQ(256, v.name_max);
 	EXPECT_EQ(0x7fffffff, v.sem_value_max);
 	for (int i = 0; i < 4; i++)

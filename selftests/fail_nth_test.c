@@ -11,6 +11,7 @@
  * is judged by the runner.
  */
 
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <sys/mman.h>
@@ -64,6 +65,11 @@ static int arm_fault_injection(void)
 		ret = write_file(dfd, knobs[i][0], knobs[i][1]);
 	close(dfd);
 	return ret;
+}
+
+static bool errno_is_clean(int err)
+{
+	return err == -ENOMEM || err == -EFAULT;
 }
 
 /* The call a scenario was making when it failed, for the log. */
@@ -173,11 +179,97 @@ static int scenario_region_transient_populated(void)
 			       SHMDEV_CREATE_POPULATE);
 }
 
+/*
+ * ACL and permission changes on a mapped region (so revocation runs). A
+ * failed change must leave the old permissions in place.
+ */
+static int scenario_acl(void)
+{
+	static const struct shmdev_acl_entry set[2] = {
+		{ .tag = SHMDEV_ACL_USER, .id = 1000, .rights = RW },
+		{ .tag = SHMDEV_ACL_GROUP, .id = 100, .rights = 1 },
+	};
+	struct shmdev_acl_entry got[2];
+	struct shmdev_stat st;
+	int fd, ret;
+	char *p;
+
+	step = "create";
+	fd = region_new("failnth-acl", 4096, 0600, 0);
+	if (fd < 0)
+		return fd;
+	step = "mmap";
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		ret = -errno;
+		goto out_unlink;
+	}
+	step = "fault";
+	ret = madvise(p, 4096, MADV_POPULATE_WRITE) ? -errno : 0;
+	if (!ret) {
+		step = "set_acl";
+		ret = acl_set(fd, set, 2);
+		if (ret && acl_get(fd, got, 2) != 0)
+			ret = -EPROTO;
+	}
+	if (!ret) {
+		step = "get_acl";
+		ret = acl_get(fd, got, 2);
+		ret = ret == 2 || ret < 0 ? (ret < 0 ? ret : 0) : -EPROTO;
+	}
+	if (!ret) {
+		step = "set_perm";
+		ret = perm_set(fd, SHMDEV_PERM_MODE, 0640, 0, 0);
+		if (ret && (region_stat(fd, NULL, &st) || st.mode != 0600))
+			ret = -EPROTO;
+	}
+	munmap(p, 4096);
+out_unlink:
+	while (errno_is_clean(region_unlink("failnth-acl")))
+		;
+	close(fd);
+	return ret;
+}
+
+/* Semaphores with undo, reversed when the handle closes. */
+static int scenario_sem(void)
+{
+	int fd, h, ret;
+
+	step = "create";
+	fd = sem_region("failnth-sem", 4);
+	if (fd < 0)
+		return fd;
+	step = "open";
+	h = region_open("failnth-sem", SHMDEV_ACCESS_SYNC);
+	if (h < 0) {
+		ret = h;
+		goto out_unlink;
+	}
+	step = "post";
+	ret = sem_post_on(h, 3, SHMDEV_SEM_UNDO, 2);
+	if (!ret) {
+		step = "wait";
+		ret = sem_wait_on(h, 3, SHMDEV_SEM_UNDO | SHMDEV_SEM_TRY, 0);
+	}
+	close(h);
+	/* The undo must have run whatever failed: net -1 from 1 is 0. */
+	if (sem_value(fd, 3) != 0)
+		ret = -EPROTO;
+out_unlink:
+	while (errno_is_clean(region_unlink("failnth-sem")))
+		;
+	close(fd);
+	return ret;
+}
+
 static const struct scenario scenarios[] = {
 	{ "open_close", scenario_open_close },
 	{ "version", scenario_version },
 	{ "region", scenario_region_persistent },
 	{ "region_transient_populated", scenario_region_transient_populated },
+	{ "acl", scenario_acl },
+	{ "sem", scenario_sem },
 };
 
 /*
@@ -196,11 +288,6 @@ static bool fault_fired(int nth_fd)
 	if (n < 0)
 		return false;
 	return atoi(buf) == 0;
-}
-
-static bool errno_is_clean(int err)
-{
-	return err == -ENOMEM || err == -EFAULT;
 }
 
 static int sweep(struct __test_metadata *_metadata, const struct scenario *s)

@@ -16,6 +16,7 @@
  * so a failing run can be replayed.
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stddef.h>
 #include <sys/mman.h>
@@ -40,6 +41,8 @@ enum field_kind {
 	F_OUT,		/* output only: input ignored */
 	F_NAME,		/* pointer to a region name */
 	F_BUF,		/* pointer to a buffer the kernel writes */
+	F_ACL,		/* pointer to ACL entries, mostly well formed */
+	F_TIMEOUT,	/* a deadline that is past or at most 2 ms away */
 };
 
 struct field {
@@ -140,7 +143,7 @@ static bool stat_check(const void *arg)
 	const struct shmdev_stat *st = arg;
 
 	return st->size && memchr(st->name_out, 0, SHMDEV_NAME_MAX) &&
-	       st->name_out[0] && !st->pad2 &&
+	       st->name_out[0] && st->acl_count <= SHMDEV_ACL_MAX &&
 	       !st->reserved[0] && !st->reserved[3] &&
 	       !(st->mode & ~SHMDEV_MODE_VALID);
 }
@@ -161,6 +164,100 @@ static bool list_check(const void *arg)
 
 	return l->count <= SHMDEV_LIST_BATCH_MAX;
 }
+
+static const struct field get_acl_fields[] = {
+	FIELD(struct shmdev_acl, entries, F_BUF, 0),
+	FIELD(struct shmdev_acl, count, F_INT, 0),
+	FIELD(struct shmdev_acl, flags, F_FLAGS, SHMDEV_ACL_FLAGS_VALID),
+	FIELD(struct shmdev_acl, reserved[1], F_RESERVED, 0),
+};
+
+/* EACCES: a handle bound without READ or ADMIN. */
+static const int get_acl_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, ERANGE,
+				      ENOMEM, 0 };
+
+static bool get_acl_check(const void *arg)
+{
+	const struct shmdev_acl *a = arg;
+
+	return a->count <= SHMDEV_ACL_MAX;
+}
+
+static const struct field set_acl_fields[] = {
+	FIELD(struct shmdev_acl, entries, F_ACL, 0),
+	FIELD(struct shmdev_acl, count, F_INT, 0),
+	FIELD(struct shmdev_acl, flags, F_FLAGS, SHMDEV_ACL_FLAGS_VALID),
+	FIELD(struct shmdev_acl, reserved[0], F_RESERVED, 0),
+};
+
+/* EACCES: a handle bound without ADMIN. */
+static const int set_acl_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, ENOMEM,
+				      0 };
+
+static const struct field set_perm_fields[] = {
+	FIELD(struct shmdev_perm, flags, F_FLAGS, SHMDEV_PERM_FLAGS_VALID),
+	FIELD(struct shmdev_perm, mode, F_FLAGS, SHMDEV_MODE_VALID),
+	FIELD(struct shmdev_perm, uid, F_INT, 0),
+	FIELD(struct shmdev_perm, gid, F_INT, 0),
+	FIELD(struct shmdev_perm, reserved[1], F_RESERVED, 0),
+};
+
+/* Root binds with CAP_IPC_OWNER and CAP_SYS_ADMIN, so EPERM is a bug. */
+static const int set_perm_errnos[] = { EFAULT, EINVAL, ENXIO, ENOMEM, 0 };
+
+static const struct field sem_wait_fields[] = {
+	FIELD(struct shmdev_sem_wait, index, F_INT, 0),
+	FIELD(struct shmdev_sem_wait, flags, F_FLAGS, SHMDEV_SEM_WAIT_FLAGS_VALID),
+	FIELD(struct shmdev_sem_wait, timeout, F_TIMEOUT, 0),
+	FIELD(struct shmdev_sem_wait, reserved[0], F_RESERVED, 0),
+};
+
+static const int sem_wait_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, EAGAIN,
+				       ETIMEDOUT, EIDRM, ENOMEM, 0 };
+
+static const struct field sem_post_fields[] = {
+	FIELD(struct shmdev_sem_post, index, F_INT, 0),
+	FIELD(struct shmdev_sem_post, flags, F_FLAGS, SHMDEV_SEM_POST_FLAGS_VALID),
+	FIELD(struct shmdev_sem_post, count, F_INT, 0),
+	FIELD(struct shmdev_sem_post, pad, F_RESERVED, 0),
+	FIELD(struct shmdev_sem_post, reserved[1], F_RESERVED, 0),
+};
+
+static const int sem_post_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, EIDRM,
+				       EOVERFLOW, ENOMEM, 0 };
+
+static const struct field sem_get_fields[] = {
+	FIELD(struct shmdev_sem_get, index, F_INT, 0),
+	FIELD(struct shmdev_sem_get, flags, F_FLAGS, SHMDEV_SEM_GET_FLAGS_VALID),
+	FIELD(struct shmdev_sem_get, value, F_OUT, 0),
+	FIELD(struct shmdev_sem_get, waiters, F_OUT, 0),
+	FIELD(struct shmdev_sem_get, status, F_OUT, 0),
+	FIELD(struct shmdev_sem_get, pad, F_OUT, 0),
+	FIELD(struct shmdev_sem_get, reserved[0], F_RESERVED, 0),
+};
+
+static const int sem_get_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, EIDRM,
+				      0 };
+
+static bool sem_get_check(const void *arg)
+{
+	const struct shmdev_sem_get *g = arg;
+
+	return g->value <= SHMDEV_SEM_VALUE_MAX && !g->pad &&
+	       !(g->status & ~SHMDEV_SEM_UNDONE) &&
+	       (!g->waiters || !g->value);
+}
+
+static const struct field sem_set_fields[] = {
+	FIELD(struct shmdev_sem_set, index, F_INT, 0),
+	FIELD(struct shmdev_sem_set, flags, F_FLAGS, SHMDEV_SEM_SET_FLAGS_VALID),
+	FIELD(struct shmdev_sem_set, value, F_INT, 0),
+	FIELD(struct shmdev_sem_set, pad, F_RESERVED, 0),
+	FIELD(struct shmdev_sem_set, reserved[1], F_RESERVED, 0),
+};
+
+static const int sem_set_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, EIDRM,
+				      0 };
 
 static bool no_check(const void *arg)
 {
@@ -183,6 +280,20 @@ static const struct ioctl_desc descs[] = {
 	     stat_fields, stat_errnos, stat_check),
 	DESC("LIST", SHMDEV_IOC_LIST, struct shmdev_list,
 	     list_fields, list_errnos, list_check),
+	DESC("GET_ACL", SHMDEV_IOC_GET_ACL, struct shmdev_acl,
+	     get_acl_fields, get_acl_errnos, get_acl_check),
+	DESC("SET_ACL", SHMDEV_IOC_SET_ACL, struct shmdev_acl,
+	     set_acl_fields, set_acl_errnos, no_check),
+	DESC("SET_PERM", SHMDEV_IOC_SET_PERM, struct shmdev_perm,
+	     set_perm_fields, set_perm_errnos, no_check),
+	DESC("SEM_WAIT", SHMDEV_IOC_SEM_WAIT, struct shmdev_sem_wait,
+	     sem_wait_fields, sem_wait_errnos, no_check),
+	DESC("SEM_POST", SHMDEV_IOC_SEM_POST, struct shmdev_sem_post,
+	     sem_post_fields, sem_post_errnos, no_check),
+	DESC("SEM_GET", SHMDEV_IOC_SEM_GET, struct shmdev_sem_get,
+	     sem_get_fields, sem_get_errnos, sem_get_check),
+	DESC("SEM_SET", SHMDEV_IOC_SEM_SET, struct shmdev_sem_set,
+	     sem_set_fields, sem_set_errnos, no_check),
 };
 
 #define NDESCS (sizeof(descs) / sizeof(descs[0]))
@@ -220,7 +331,7 @@ static bool chance(unsigned int percent)
 static __u64 edge_value(void)
 {
 	static const __u64 edges[] = {
-		0, 1, 2, 4095, 4096, 4097, 65536, 0x7fffffff, 0x80000000,
+		0, 1, 2, 3, 64, 65, 4095, 4096, 4097, 65536, 0x7fffffff, 0x80000000,
 		0xffffffff, 0x100000000ull, 1ull << 63, -4096ull, -1ull,
 	};
 
@@ -280,6 +391,47 @@ static __u64 buf_pointer(void)
 	}
 }
 
+/*
+ * ACL entries in @big: small ids so that duplicates happen, mostly valid
+ * tags and rights, sometimes a stray bit; or a bad pointer.
+ */
+static __u64 acl_pointer(void)
+{
+	struct shmdev_acl_entry *e = (struct shmdev_acl_entry *)big;
+
+	if (chance(20))
+		return buf_pointer();
+	for (unsigned int i = 0; i < SHMDEV_ACL_MAX + 1; i++) {
+		e[i].tag = chance(95) ? 1 + pick(2) : pick(4);
+		e[i].id = chance(90) ? pick(40) : (__u32)edge_value();
+		e[i].rights = chance(95) ? pick(16) : (__u32)rnd();
+		e[i].reserved = chance(98) ? 0 : 1;
+	}
+	return (__u64)(unsigned long)e;
+}
+
+/*
+ * A SEM_WAIT deadline that never blocks a worker for long: the epoch, a
+ * past instant, or up to 2 ms ahead on CLOCK_MONOTONIC (which, read as
+ * CLOCK_REALTIME, is long past).
+ */
+static __u64 timeout_value(void)
+{
+	struct timespec ts;
+	__u64 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	switch (pick(4)) {
+	case 0:
+		return 0;
+	case 1:
+		return now - pick(1000000);
+	default:
+		return now + pick(2000000);
+	}
+}
+
 static void put_field(char *buf, const struct field *f, __u64 v)
 {
 	memcpy(buf + f->off, &v, f->size); /* little endian */
@@ -314,21 +466,32 @@ static void fill_arg(char *buf, const struct ioctl_desc *d)
 		case F_BUF:
 			v = buf_pointer();
 			break;
+		case F_ACL:
+			v = acl_pointer();
+			break;
+		case F_TIMEOUT:
+			v = timeout_value();
+			break;
 		}
 		put_field(buf, f, v);
 	}
 }
 
-/* A pointer for an argument of @size bytes, and whether it is all usable. */
-static void *arg_pointer(unsigned int size, bool *usable)
+/*
+ * A pointer for an argument of @size bytes, whether it is all usable, and
+ * whether it can at least be read (the read-only page of zeros).
+ */
+static void *arg_pointer(unsigned int size, bool *usable, bool *readable)
 {
 	*usable = false;
+	*readable = false;
 	switch (pick(8)) {
 	case 0:
 		return NULL;
 	case 1:
 		return hole;
 	case 2:
+		*readable = true;
 		return ro;
 	case 3:
 		return edge + page - size / 2;
@@ -336,6 +499,7 @@ static void *arg_pointer(unsigned int size, bool *usable)
 		return (void *)0xffffffff81000000ul;
 	default:
 		*usable = true;
+		*readable = true;
 		return good + pick(page);
 	}
 }
@@ -380,8 +544,8 @@ static bool do_described_ioctl(void)
 {
 	const struct ioctl_desc *d = &descs[pick(NDESCS)];
 	char arg[ARG_MAX_SIZE];
-	bool usable;
-	char *p = arg_pointer(d->size, &usable);
+	bool usable, readable;
+	char *p = arg_pointer(d->size, &usable, &readable);
 	int fd = random_fd();
 	long ret;
 
@@ -392,7 +556,11 @@ static bool do_described_ioctl(void)
 	ret = ioctl(fd, d->cmd, p);
 	if (ret < 0 && !errno_allowed(d->errnos, errno))
 		return fail(d->name, ret, errno);
-	if (ret >= 0 && (!usable || !d->check(p)))
+	/* All zeros is valid input for some ioctls that only read it. */
+	if (ret >= 0 && !usable &&
+	    !(readable && _IOC_DIR(d->cmd) == _IOC_WRITE))
+		return fail(d->name, ret, 0);
+	if (ret >= 0 && usable && !d->check(p))
 		return fail(d->name, ret, 0);
 	return true;
 }
@@ -402,13 +570,14 @@ static bool do_random_ioctl(void)
 	bool ours = chance(80);
 	unsigned long cmd = _IOC(pick(4), ours ? SHMDEV_IOC_MAGIC : pick(256),
 				 pick(256), pick(ARG_MAX_SIZE));
-	bool usable;
+	bool usable, readable;
 	long ret;
 
 	for (unsigned int i = 0; i < NDESCS; i++)
 		if (descs[i].cmd == cmd)
 			return true;
-	ret = ioctl(random_fd(), cmd, arg_pointer(_IOC_SIZE(cmd), &usable));
+	ret = ioctl(random_fd(), cmd,
+		    arg_pointer(_IOC_SIZE(cmd), &usable, &readable));
 	/* Other magics may name the VFS's own ioctls (FIOCLEX, FIONBIO...). */
 	if (!ours)
 		return true;
@@ -555,6 +724,8 @@ static void unlink_fuzz_names(void)
 		snprintf(name, sizeof(name), "fz-%d", i);
 		region_unlink(name);
 	}
+	/* The longest valid name is one of the edge cases, so may exist. */
+	region_unlink(names + N_255);
 }
 
 static unsigned long env_ulong(const char *name, unsigned long def)

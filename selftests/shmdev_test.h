@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <linux/shmdev.h>
 
 #define SHMDEV_PATH		"/dev/shmdev"
@@ -210,6 +212,135 @@ static inline long shmdev_param(const char *param)
 
 	snprintf(path, sizeof(path), "/sys/module/shmdev/parameters/%s", param);
 	return read_number(path);
+}
+
+static inline long page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+/* A name of this test's own: "<test>-<tag>". */
+#define NAME(tag) name_of(_metadata, tag)
+static inline const char *name_of(struct __test_metadata *m, const char *tag)
+{
+	static char bufs[8][SHMDEV_NAME_MAX];
+	static int next;
+	char *b = bufs[next++ % 8];
+
+	snprintf(b, SHMDEV_NAME_MAX, "%.200s-%s", m->name, tag);
+	return b;
+}
+
+static inline void *map(int fd, size_t len, int prot, off_t off)
+{
+	return mmap(NULL, len, prot, MAP_SHARED, fd, off);
+}
+
+/* SET_ACL on @fd's region; 0 or -errno. */
+static inline int acl_set(int fd, const struct shmdev_acl_entry *e, __u32 n)
+{
+	struct shmdev_acl a = { .entries = uptr(e), .count = n };
+
+	return ioctl(fd, SHMDEV_IOC_SET_ACL, &a) ? -errno : 0;
+}
+
+/*
+ * GET_ACL of @fd's region into @e (room for @cap, pre-filled with the
+ * sentinel); the number of entries or -errno.
+ */
+static inline int acl_get(int fd, struct shmdev_acl_entry *e, __u32 cap)
+{
+	struct shmdev_acl a = { .entries = uptr(e), .count = cap };
+
+	memset(e, SENTINEL_BYTE, cap * sizeof(*e));
+	return ioctl(fd, SHMDEV_IOC_GET_ACL, &a) ? -errno : (int)a.count;
+}
+
+/* SET_PERM on @fd's region; 0 or -errno. */
+static inline int perm_set(int fd, __u32 flags, __u32 mode, __u32 uid,
+			   __u32 gid)
+{
+	struct shmdev_perm p = {
+		.flags = flags, .mode = mode, .uid = uid, .gid = gid,
+	};
+
+	return ioctl(fd, SHMDEV_IOC_SET_PERM, &p) ? -errno : 0;
+}
+
+/* A new handle bound to a new region with @nsems semaphores; fd or -errno. */
+static inline int sem_region(const char *name, __u32 nsems)
+{
+	struct shmdev_create c = {
+		.name = uptr(name), .size = 4096, .mode = 0600, .nsems = nsems,
+	};
+	int fd = shmdev_open_dev();
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SHMDEV_IOC_CREATE, &c)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* SEM_WAIT: its result (>= 0) or -errno. */
+static inline int sem_wait_on(int fd, __u32 index, __u32 flags, __u64 timeout)
+{
+	struct shmdev_sem_wait w = {
+		.index = index, .flags = flags, .timeout = timeout,
+	};
+	int ret = ioctl(fd, SHMDEV_IOC_SEM_WAIT, &w);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* SEM_POST: 0 or -errno. */
+static inline int sem_post_on(int fd, __u32 index, __u32 flags, __u32 count)
+{
+	struct shmdev_sem_post p = {
+		.index = index, .flags = flags, .count = count,
+	};
+
+	return ioctl(fd, SHMDEV_IOC_SEM_POST, &p) ? -errno : 0;
+}
+
+/* SEM_GET into @g (outputs pre-filled with the sentinel): 0 or -errno. */
+static inline int sem_get_on(int fd, __u32 index, struct shmdev_sem_get *g)
+{
+	memset(g, SENTINEL_BYTE, sizeof(*g));
+	g->index = index;
+	g->flags = 0;
+	memset(g->reserved, 0, sizeof(g->reserved));
+	return ioctl(fd, SHMDEV_IOC_SEM_GET, g) ? -errno : 0;
+}
+
+/* The value of semaphore @index, or -errno. */
+static inline long sem_value(int fd, __u32 index)
+{
+	struct shmdev_sem_get g;
+	int ret = sem_get_on(fd, index, &g);
+
+	return ret ? ret : (long)g.value;
+}
+
+/* SEM_SET: 0 or -errno. */
+static inline int sem_set_on(int fd, __u32 index, __u32 value)
+{
+	struct shmdev_sem_set s = { .index = index, .value = value };
+
+	return ioctl(fd, SHMDEV_IOC_SEM_SET, &s) ? -errno : 0;
+}
+
+/* Become @uid/@gid with supplementary @groups; 0 or -errno. */
+static inline int drop_to(uid_t uid, gid_t gid, const gid_t *groups, int n)
+{
+	if (setgroups(n, groups) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		return -errno;
+	return 0;
 }
 
 #endif /* _SHMDEV_TEST_H */

@@ -27,7 +27,7 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$SHMDEV_TOP/selftests/qemu/init" "$root/init"
 cp "$BUILD/$kver/shmdev.ko" "$root/shmdev.ko"
 cp "$order" "$root/tests/order"
-for t in $(cat "$order") lifecycle; do
+for t in $(cat "$order") lifecycle sem; do
 	cp "$BUILD/selftests/$t" "$root/tests/$t"
 done
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$vmdir/initrd.cpio"
