@@ -34,11 +34,17 @@
 /**
  * struct shmdev_sem_waiter - a task sleeping in SEM_WAIT
  * @wait: its entry in the semaphore's wait queue
- * @granted: a post handed it a unit and took it off the queue (written
- *	under the semaphore's lock)
+ * @task: the sleeping task
+ * @result: what its SEM_WAIT returns (0 or %SHMDEV_SEM_UNDONE), set by
+ *	the post that hands it a unit, before @granted
+ * @granted: a post handed it a unit and took it off the queue; stored
+ *	last, with release semantics, so that the woken task can return at
+ *	once without taking the semaphore's lock
  */
 struct shmdev_sem_waiter {
 	struct wait_queue_entry wait;
+	struct task_struct *task;
+	int result;
 	bool granted;
 };
 
@@ -72,10 +78,25 @@ void shmdev_sems_free(struct shmdev_sem *sems)
 	kvfree(sems);
 }
 
-/* Hand up to @n units to the oldest waiters; the number handed. */
+/* What the next successful wait returns; consumes the "undone" mark. */
+static int shmdev_sem_take_status(struct shmdev_sem *sem)
+{
+	int ret = sem->undone ? SHMDEV_SEM_UNDONE : 0;
+
+	lockdep_assert_held(&sem->wq.lock);
+	sem->undone = false;
+	return ret;
+}
+
+/*
+ * Hand up to @n units to the oldest waiters; the number handed. As in the
+ * kernel's rwsem, the task is pinned before @granted is published: from
+ * then on the waiter may return and its stack entry vanish.
+ */
 static u32 shmdev_sem_hand_off(struct shmdev_sem *sem, u32 n)
 {
 	struct shmdev_sem_waiter *w, *tmp;
+	struct task_struct *task;
 	u32 given = 0;
 
 	lockdep_assert_held(&sem->wq.lock);
@@ -84,8 +105,11 @@ static u32 shmdev_sem_hand_off(struct shmdev_sem *sem, u32 n)
 			break;
 		list_del_init(&w->wait.entry);
 		sem->waiters--;
-		w->granted = true;
-		wake_up_process(w->wait.private);
+		w->result = shmdev_sem_take_status(sem);
+		task = get_task_struct(w->task);
+		smp_store_release(&w->granted, true);
+		wake_up_process(task);
+		put_task_struct(task);
 		given++;
 	}
 	return given;
@@ -114,8 +138,9 @@ void shmdev_sems_remove(struct shmdev_region *r)
 
 		spin_lock(&sem->wq.lock);
 		sem->removed = true;
+		/* They dequeue themselves, under this lock: still alive. */
 		list_for_each_entry(w, &sem->wq.head, wait.entry)
-			wake_up_process(w->wait.private);
+			wake_up_process(w->task);
 		spin_unlock(&sem->wq.lock);
 	}
 }
@@ -154,11 +179,12 @@ void shmdev_sem_undo(struct shmdev_file *sf)
 		return;
 	for (i = 0; i < r->nsems; i++) {
 		struct shmdev_sem *sem = &r->sems[i];
+		s64 adj = atomic64_read(&sf->undo[i]);
 
-		if (!sf->undo[i])
+		if (!adj)
 			continue;
 		spin_lock(&sem->wq.lock);
-		shmdev_sem_undo_one(sem, sf->undo[i]);
+		shmdev_sem_undo_one(sem, adj);
 		spin_unlock(&sem->wq.lock);
 	}
 	kvfree(sf->undo);
@@ -168,7 +194,7 @@ void shmdev_sem_undo(struct shmdev_file *sf)
 /* Make sure @sf has its undo array; 0 or -ENOMEM. */
 static int shmdev_undo_prepare(struct shmdev_file *sf)
 {
-	s64 *undo;
+	atomic64_t *undo;
 
 	if (READ_ONCE(sf->undo))
 		return 0;
@@ -199,29 +225,18 @@ static struct shmdev_sem *shmdev_sem_lookup(struct shmdev_file *sf, u32 index,
 	return &r->sems[index];
 }
 
-/* Take a unit for @sf, recording the undo if asked; the WAIT result. */
-static int shmdev_sem_take(struct shmdev_file *sf, struct shmdev_sem *sem,
-			   u32 index, u32 flags)
-{
-	int ret = sem->undone ? SHMDEV_SEM_UNDONE : 0;
-
-	lockdep_assert_held(&sem->wq.lock);
-	sem->undone = false;
-	if (flags & SHMDEV_SEM_UNDO)
-		sf->undo[index]++;
-	return ret;
-}
-
 /*
  * Sleep on @sem until a post hands this task a unit, the deadline passes,
- * a signal arrives or the region is unlinked. Called and returns with the
- * semaphore's lock held; 0 when a unit was handed over.
+ * a signal arrives or the region is unlinked. Called with the semaphore's
+ * lock held, returns with it released: a task handed a unit returns
+ * without taking it again, so a post never makes the task it wakes spin
+ * on the lock the post still holds. The WAIT result, or -errno.
  */
 static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
 			    clockid_t clock)
-	__must_hold(&sem->wq.lock)
+	__releases(&sem->wq.lock)
 {
-	struct shmdev_sem_waiter w = { .granted = false };
+	struct shmdev_sem_waiter w = { .task = current, .granted = false };
 	bool expired = false;
 	int ret;
 
@@ -239,9 +254,14 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
 			expired = !schedule_hrtimeout_range_clock(deadline,
 					current->timer_slack_ns,
 					HRTIMER_MODE_ABS, clock);
+		__set_current_state(TASK_RUNNING);
+		if (smp_load_acquire(&w.granted))
+			return w.result;
 		spin_lock(&sem->wq.lock);
-		if (w.granted)
-			return 0;
+		if (w.granted) {
+			spin_unlock(&sem->wq.lock);
+			return w.result;
+		}
 		if (sem->removed)
 			ret = -EIDRM;
 		else if (signal_pending(current))
@@ -252,9 +272,9 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
 			continue;
 		break;
 	}
-	__set_current_state(TASK_RUNNING);
 	list_del(&w.wait.entry);
 	sem->waiters--;
+	spin_unlock(&sem->wq.lock);
 	return ret;
 }
 
@@ -267,7 +287,7 @@ static bool shmdev_deadline_passed(ktime_t deadline, clockid_t clock)
 }
 
 /* The WAIT on a checked semaphore: >= 0 on success, or -errno. */
-static int shmdev_sem_down(struct shmdev_file *sf, struct shmdev_sem *sem,
+static int shmdev_sem_down(struct shmdev_sem *sem,
 			   const struct shmdev_sem_wait *args)
 {
 	clockid_t clock = args->flags & SHMDEV_SEM_REALTIME ?
@@ -281,16 +301,14 @@ static int shmdev_sem_down(struct shmdev_file *sf, struct shmdev_sem *sem,
 		ret = -EIDRM;
 	} else if (sem->value) {
 		sem->value--;
-		ret = 0;
+		ret = shmdev_sem_take_status(sem);
 	} else if (args->flags & SHMDEV_SEM_TRY) {
 		ret = -EAGAIN;
 	} else if (!forever && shmdev_deadline_passed(deadline, clock)) {
 		ret = -ETIMEDOUT;
 	} else {
-		ret = shmdev_sem_sleep(sem, forever ? NULL : &deadline, clock);
+		return shmdev_sem_sleep(sem, forever ? NULL : &deadline, clock);
 	}
-	if (!ret)
-		ret = shmdev_sem_take(sf, sem, args->index, args->flags);
 	spin_unlock(&sem->wq.lock);
 	return ret;
 }
@@ -323,7 +341,11 @@ int shmdev_ioc_sem_wait(struct shmdev_file *sf, void __user *uarg)
 		if (ret)
 			return ret;
 	}
-	return shmdev_sem_down(sf, sem, &args);
+	ret = shmdev_sem_down(sem, &args);
+	/* The handle cannot be released while this call holds it. */
+	if (ret >= 0 && args.flags & SHMDEV_SEM_UNDO)
+		atomic64_inc(&sf->undo[args.index]);
+	return ret;
 }
 
 /**
@@ -364,7 +386,7 @@ int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *uarg)
 	} else {
 		shmdev_sem_add(sem, args.count);
 		if (args.flags & SHMDEV_SEM_UNDO)
-			sf->undo[args.index] -= args.count;
+			atomic64_sub(args.count, &sf->undo[args.index]);
 	}
 	spin_unlock(&sem->wq.lock);
 	return ret;

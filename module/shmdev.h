@@ -69,7 +69,7 @@ struct shmdev_user;
 /**
  * struct shmdev_sem - one counting semaphore of a region
  * @wq: tasks sleeping in SEM_WAIT, oldest first; @wq.lock protects every
- *	field here and each handle's undo entry for this semaphore
+ *	field here
  * @value: units available; always 0 while @wq has waiters, because a
  *	post hands its units to the oldest waiters directly (FIFO, no
  *	barging)
@@ -187,9 +187,9 @@ struct shmdev_region {
  * @ipc_owner: the binder had CAP_IPC_OWNER in the region's user namespace
  * @sys_admin: the binder had CAP_SYS_ADMIN in the region's user namespace
  * @cred: credentials of the process that bound the handle
- * @undo: net SEM_UNDO adjustment per semaphore, allocated at the first
- *	UNDO and set once (cmpxchg); entry i is protected by semaphore i's
- *	lock; reversed when the handle is released
+ * @undo: net SEM_UNDO adjustment per semaphore (atomic), allocated at the
+ *	first UNDO and set once (cmpxchg); reversed when the handle is
+ *	released
  */
 struct shmdev_file {
 	struct mutex lock;	/* serialises binding */
@@ -199,7 +199,7 @@ struct shmdev_file {
 	bool ipc_owner;
 	bool sys_admin;
 	const struct cred *cred;
-	s64 *undo;
+	atomic64_t *undo;
 };
 
 /**
