@@ -107,6 +107,7 @@ static u32 shmdev_sem_hand_off(struct shmdev_sem *sem, u32 n)
 		sem->waiters--;
 		w->result = shmdev_sem_take_status(sem);
 		task = get_task_struct(w->task);
+		/* Pairs with the acquire in shmdev_sem_sleep(). */
 		smp_store_release(&w->granted, true);
 		wake_up_process(task);
 		put_task_struct(task);
@@ -255,6 +256,7 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
 					current->timer_slack_ns,
 					HRTIMER_MODE_ABS, clock);
 		__set_current_state(TASK_RUNNING);
+		/* Pairs with the release in shmdev_sem_hand_off(). */
 		if (smp_load_acquire(&w.granted))
 			return w.result;
 		spin_lock(&sem->wq.lock);
