@@ -716,16 +716,48 @@ static void setup_memory(void)
 }
 
 /* Unlink the shared names; the workers may have left any of them. */
-static void unlink_fuzz_names(void)
+/*
+ * Call @fn on every region, in id order; false if LIST failed. Names can
+ * come from anywhere the fuzzer points CREATE at, including bytes the
+ * kernel wrote as another call's output (a LIST entry's size of 65 reads
+ * as the name "A"), so cleanup goes by id, not by name.
+ */
+static bool for_each_region(void (*fn)(const struct shmdev_list_entry *, void *),
+			    void *data)
 {
-	for (int i = 0; i < FUZZ_NAMES; i++) {
-		char name[8];
+	static struct shmdev_list_entry e[SHMDEV_LIST_BATCH_MAX];
+	struct shmdev_list l = { .entries = uptr(e) };
+	int fd = shmdev_open_dev();
+	bool ok = fd >= 0;
 
-		snprintf(name, sizeof(name), "fz-%d", i);
-		region_unlink(name);
+	while (ok) {
+		l.count = SHMDEV_LIST_BATCH_MAX;
+		if (ioctl(fd, SHMDEV_IOC_LIST, &l)) {
+			ok = false;
+			break;
+		}
+		if (!l.count)
+			break;
+		for (__u32 i = 0; i < l.count; i++)
+			fn(&e[i], data);
 	}
-	/* The longest valid name is one of the edge cases, so may exist. */
-	region_unlink(names + N_255);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+static void note_max_id(const struct shmdev_list_entry *e, void *data)
+{
+	__u64 *max = data;
+
+	if (e->id > *max)
+		*max = e->id;
+}
+
+static void unlink_if_newer(const struct shmdev_list_entry *e, void *data)
+{
+	if (e->id > *(__u64 *)data && !(e->state & SHMDEV_STATE_UNLINKED))
+		region_unlink(e->name);
 }
 
 static unsigned long env_ulong(const char *name, unsigned long def)
@@ -749,6 +781,7 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 	long regions = shmdev_stat("regions");
 	long maps = shmdev_stat("mappings");
 	pid_t pids[WORKERS];
+	__u64 last_id = 0;
 
 	if (!seed)
 		seed = (__u64)time(NULL) ^ ((__u64)getpid() << 20);
@@ -756,6 +789,8 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 		       (unsigned long long)seed, calls, WORKERS,
 		       (unsigned long long)seed);
 	ASSERT_LE(0, base);
+	/* Ids only grow: everything above this one is the fuzzer's. */
+	ASSERT_TRUE(for_each_region(note_max_id, &last_id));
 	setup_memory();
 	ASSERT_NE(MAP_FAILED, good);
 	ASSERT_NE(MAP_FAILED, ro);
@@ -785,7 +820,7 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ksft_print_msg("fuzz: %lu calls in %.1f s\n", calls,
 		       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	unlink_fuzz_names();
+	ASSERT_TRUE(for_each_region(unlink_if_newer, &last_id));
 	EXPECT_EQ(base, shmdev_stat("handles"));
 	EXPECT_EQ(regions, shmdev_stat("regions"));
 	EXPECT_EQ(maps, shmdev_stat("mappings"));
