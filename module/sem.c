@@ -280,6 +280,23 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
 	return ret;
 }
 
+/*
+ * The semaphore a wait or post with @flags changes, once the handle holds
+ * SYNC and, for %SHMDEV_SEM_UNDO, has its undo record.
+ */
+static struct shmdev_sem *shmdev_sem_to_change(struct shmdev_file *sf,
+					       u32 index, u32 flags)
+{
+	struct shmdev_sem *sem = shmdev_sem_lookup(sf, index,
+						   SHMDEV_ACCESS_SYNC);
+	int ret;
+
+	if (IS_ERR(sem) || !(flags & SHMDEV_SEM_UNDO))
+		return sem;
+	ret = shmdev_undo_prepare(sf);
+	return ret ? ERR_PTR(ret) : sem;
+}
+
 /* Whether @deadline on @clock has passed. */
 static bool shmdev_deadline_passed(ktime_t deadline, clockid_t clock)
 {
@@ -335,14 +352,9 @@ int shmdev_ioc_sem_wait(struct shmdev_file *sf, void __user *uarg)
 	if (args.flags & ~SHMDEV_SEM_WAIT_FLAGS_VALID ||
 	    memchr_inv(args.reserved, 0, sizeof(args.reserved)))
 		return -EINVAL;
-	sem = shmdev_sem_lookup(sf, args.index, SHMDEV_ACCESS_SYNC);
+	sem = shmdev_sem_to_change(sf, args.index, args.flags);
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
-	if (args.flags & SHMDEV_SEM_UNDO) {
-		ret = shmdev_undo_prepare(sf);
-		if (ret)
-			return ret;
-	}
 	ret = shmdev_sem_down(sem, &args);
 	/* The handle cannot be released while this call holds it. */
 	if (ret >= 0 && args.flags & SHMDEV_SEM_UNDO)
@@ -370,14 +382,9 @@ int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *uarg)
 	    memchr_inv(args.reserved, 0, sizeof(args.reserved)) ||
 	    !args.count || args.count > SHMDEV_SEM_VALUE_MAX)
 		return -EINVAL;
-	sem = shmdev_sem_lookup(sf, args.index, SHMDEV_ACCESS_SYNC);
+	sem = shmdev_sem_to_change(sf, args.index, args.flags);
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
-	if (args.flags & SHMDEV_SEM_UNDO) {
-		ret = shmdev_undo_prepare(sf);
-		if (ret)
-			return ret;
-	}
 
 	spin_lock(&sem->wq.lock);
 	if (sem->removed) {
