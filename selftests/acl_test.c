@@ -40,17 +40,13 @@
 /* Run @fn(@arg) in a child: its exit status, or 200 + signal. */
 static int in_child(int (*fn)(void *), void *arg)
 {
-	int status;
 	pid_t pid = fork();
 
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
 		_exit(fn(arg));
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFSIGNALED(status) ? 200 + WTERMSIG(status) :
-				     WEXITSTATUS(status);
+	return reap(pid);
 }
 
 /* Wait for one byte on @fd; false on EOF or error. */
@@ -968,16 +964,6 @@ static pid_t spawn(int (*fn)(void *), void *arg)
 	if (pid == 0)
 		_exit(fn(arg));
 	return pid;
-}
-
-static int reap(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFSIGNALED(status) ? 200 + WTERMSIG(status) :
-				     WEXITSTATUS(status);
 }
 
 TEST(revoking_write_sigbuses_a_writer_and_spares_the_others)

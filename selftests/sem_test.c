@@ -28,16 +28,6 @@ static __u64 now_ns(clockid_t clk)
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static int reap(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFSIGNALED(status) ? 200 + WTERMSIG(status) :
-				     WEXITSTATUS(status);
-}
-
 /* Poll until semaphore @index of @fd has @n waiters (10 s at most). */
 static bool wait_for_waiters(int fd, __u32 index, __u32 n)
 {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <linux/shmdev.h>
 
 #define SHMDEV_PATH		"/dev/shmdev"
@@ -332,6 +333,17 @@ static inline int sem_set_on(int fd, __u32 index, __u32 value)
 	struct shmdev_sem_set s = { .index = index, .value = value };
 
 	return ioctl(fd, SHMDEV_IOC_SEM_SET, &s) ? -errno : 0;
+}
+
+/* Wait for child @pid: its exit status, 200 + signal if killed, or -1. */
+static inline int reap(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) ? 200 + WTERMSIG(status) :
+				     WEXITSTATUS(status);
 }
 
 /* Become @uid/@gid with supplementary @groups; 0 or -errno. */
