@@ -608,6 +608,8 @@ out_unlock:
  * @uarg: user pointer to struct shmdev_unlink
  *
  * The name goes at once; the memory goes with the last handle and mapping.
+ * The semaphores fail with EIDRM from now on, unless the caller asked
+ * %SHMDEV_UNLINK_KEEP_SEMS.
  *
  * Return: 0 or a negative errno.
  */
@@ -649,7 +651,8 @@ int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *uarg)
 	if (!(r->flags & SHMDEV_CREATE_TRANSIENT))
 		kref_put(&r->ref, shmdev_region_unregister_ref);
 	mutex_unlock(&shmdev_registry_lock);
-	shmdev_sems_remove(r);
+	if (!(args.flags & SHMDEV_UNLINK_KEEP_SEMS))
+		shmdev_sems_remove(r);
 	shmdev_region_put(r);
 	return 0;
 

@@ -248,7 +248,7 @@ TEST(version_nonzero_reserved_is_einval)
 TEST(open_handles_are_counted)
 {
 	enum { N = 1000 };
-	long before = shmdev_stat("handles");
+	long before = debug_stat("handles");
 	long slab_before = slab_attr(SHMDEV_HANDLE_CACHE, "objects");
 	struct rlimit rl = { N + 64, N + 64 };
 	static int fds[N];
@@ -260,16 +260,16 @@ TEST(open_handles_are_counted)
 		fds[i] = shmdev_open_dev();
 		ASSERT_LE(0, fds[i]);
 	}
-	EXPECT_EQ(before + N, shmdev_stat("handles"));
+	EXPECT_EQ(before + N, debug_stat("handles"));
 	EXPECT_LE(slab_before + N, slab_attr(SHMDEV_HANDLE_CACHE, "objects"));
 	for (int i = 0; i < N; i++)
 		ASSERT_EQ(0, close(fds[i]));
-	EXPECT_EQ(before, shmdev_stat("handles"));
+	EXPECT_EQ(before, debug_stat("handles"));
 }
 
 TEST(open_close_10000_times_leaks_nothing)
 {
-	long before = shmdev_stat("handles");
+	long before = debug_stat("handles");
 	long slab_before = slab_attr(SHMDEV_HANDLE_CACHE, "objects");
 	long per_slab = slab_attr(SHMDEV_HANDLE_CACHE, "objs_per_slab");
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -283,7 +283,7 @@ TEST(open_close_10000_times_leaks_nothing)
 		ASSERT_LE(0, fd);
 		ASSERT_EQ(0, close(fd));
 	}
-	EXPECT_EQ(before, shmdev_stat("handles"));
+	EXPECT_EQ(before, debug_stat("handles"));
 	/* SLUB counts free objects on per-cpu slabs as in use: one slab a CPU. */
 	EXPECT_GE(slab_before + cpus * per_slab,
 		  slab_attr(SHMDEV_HANDLE_CACHE, "objects"));

@@ -300,9 +300,9 @@ static bool fault_fired(int nth_fd)
 
 static int sweep(struct __test_metadata *_metadata, const struct scenario *s)
 {
-	long base = shmdev_stat("handles");
-	long regions = shmdev_stat("regions");
-	long maps = shmdev_stat("mappings");
+	long base = debug_stat("handles");
+	long regions = debug_stat("regions");
+	long maps = debug_stat("mappings");
 	char path[64];
 	int nth_fd, points = 0;
 
@@ -332,11 +332,11 @@ static int sweep(struct __test_metadata *_metadata, const struct scenario *s)
 				TH_LOG("%s: fault %d in %s gave errno %d",
 				       s->name, n, step ? step : "?", -ret);
 		}
-		ASSERT_EQ(base, shmdev_stat("handles"))
+		ASSERT_EQ(base, debug_stat("handles"))
 			TH_LOG("%s: fault %d leaked a handle", s->name, n);
-		ASSERT_EQ(regions, shmdev_stat("regions"))
+		ASSERT_EQ(regions, debug_stat("regions"))
 			TH_LOG("%s: fault %d leaked a region", s->name, n);
-		ASSERT_EQ(maps, shmdev_stat("mappings"))
+		ASSERT_EQ(maps, debug_stat("mappings"))
 			TH_LOG("%s: fault %d leaked a mapping", s->name, n);
 	}
 	close(nth_fd);

@@ -777,9 +777,9 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 	unsigned long calls = env_ulong("SHMDEV_FUZZ_CALLS", 20000);
 	struct timespec t0, t1;
 	__u64 seed = env_ulong("SHMDEV_FUZZ_SEED", 0);
-	long base = shmdev_stat("handles");
-	long regions = shmdev_stat("regions");
-	long maps = shmdev_stat("mappings");
+	long base = debug_stat("handles");
+	long regions = debug_stat("regions");
+	long maps = debug_stat("mappings");
 	pid_t pids[WORKERS];
 	__u64 last_id = 0;
 
@@ -821,9 +821,9 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 	ksft_print_msg("fuzz: %lu calls in %.1f s\n", calls,
 		       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	ASSERT_TRUE(for_each_region(unlink_if_newer, &last_id));
-	EXPECT_EQ(base, shmdev_stat("handles"));
-	EXPECT_EQ(regions, shmdev_stat("regions"));
-	EXPECT_EQ(maps, shmdev_stat("mappings"));
+	EXPECT_EQ(base, debug_stat("handles"));
+	EXPECT_EQ(regions, debug_stat("regions"));
+	EXPECT_EQ(maps, debug_stat("mappings"));
 }
 
 TEST_HARNESS_MAIN

@@ -67,11 +67,11 @@ TEST(rmmod_frees_persistent_regions)
 	ASSERT_LE(0, kofd);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, close(fd));
-	ASSERT_LE(1, shmdev_stat("regions"));
+	ASSERT_LE(1, debug_stat("regions"));
 	/* No handle or mapping: unload succeeds and takes the region along. */
 	ASSERT_EQ(0, unload_module());
 	ASSERT_EQ(0, load_module(kofd));
-	EXPECT_EQ(0, shmdev_stat("regions"));
+	EXPECT_EQ(0, debug_stat("regions"));
 	EXPECT_EQ(-ENOENT, region_open("modtest-persist", SHMDEV_ACCESS_READ));
 	close(kofd);
 }
@@ -94,7 +94,7 @@ TEST(insmod_rmmod_50_cycles)
 		ASSERT_EQ(0, ioctl(fd, SHMDEV_IOC_VERSION, &v));
 		ASSERT_EQ(1, v.api_version);
 		ASSERT_EQ(0, close(fd));
-		ASSERT_EQ(0, shmdev_stat("handles"));
+		ASSERT_EQ(0, debug_stat("handles"));
 		ASSERT_EQ(0, unload_module());
 		ASSERT_EQ(-1, access(SHMDEV_PATH, F_OK));
 	}

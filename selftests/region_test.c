@@ -316,7 +316,7 @@ TEST_F(limits, size_above_max_region_bytes_is_einval)
 
 TEST_F(limits, total_bytes_limit_is_enospc)
 {
-	long before = shmdev_stat("regions");
+	long before = debug_stat("regions");
 	int fd1, fd2;
 
 	ASSERT_EQ(0, shmdev_param_set("max_total_bytes", 3 << 20));
@@ -327,12 +327,12 @@ TEST_F(limits, total_bytes_limit_is_enospc)
 	EXPECT_EQ(-ENOSPC, fd2);
 	EXPECT_EQ(-ENOENT, region_unlink(NAME("b")));
 	close(fd1);
-	EXPECT_EQ(before, shmdev_stat("regions"));
+	EXPECT_EQ(before, debug_stat("regions"));
 }
 
 TEST_F(limits, region_count_limit_is_enospc)
 {
-	long before = shmdev_stat("regions");
+	long before = debug_stat("regions");
 	int fd1, fd2;
 
 	ASSERT_LE(0, before);
@@ -342,7 +342,7 @@ TEST_F(limits, region_count_limit_is_enospc)
 	fd2 = region_new(NAME("b"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
 	EXPECT_EQ(-ENOSPC, fd2);
 	close(fd1);
-	EXPECT_EQ(before, shmdev_stat("regions"));
+	EXPECT_EQ(before, debug_stat("regions"));
 }
 
 TEST_F(limits, per_user_region_limit_is_edquot)
@@ -395,7 +395,7 @@ TEST_F(limits, per_user_byte_limit_is_edquot_for_that_user_only)
 
 TEST(create_unknown_flags_are_einval)
 {
-	long before = shmdev_stat("regions");
+	long before = debug_stat("regions");
 	struct shmdev_create c = { .name = uptr(NAME("f")), .size = 4096 };
 	int fd = shmdev_open_dev();
 
@@ -405,7 +405,7 @@ TEST(create_unknown_flags_are_einval)
 		EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_CREATE, &c));
 		EXPECT_EQ(EINVAL, errno);
 	}
-	EXPECT_EQ(before, shmdev_stat("regions"));
+	EXPECT_EQ(before, debug_stat("regions"));
 	EXPECT_EQ(-ENOENT, region_unlink(NAME("f")));
 	close(fd);
 }
@@ -491,7 +491,7 @@ TEST(open_bad_access_flags_or_reserved_is_einval)
 
 TEST(unlink_stat_list_bad_flags_are_einval)
 {
-	struct shmdev_unlink u = { .name = uptr(NAME("u")), .flags = 1 };
+	struct shmdev_unlink u = { .name = uptr(NAME("u")), .flags = ~SHMDEV_UNLINK_FLAGS_VALID };
 	struct shmdev_list_entry e;
 	struct shmdev_list l = { .entries = uptr(&e), .count = 1 };
 	struct shmdev_stat st;
@@ -689,7 +689,7 @@ TEST(persistent_region_outlives_its_handles)
 
 TEST(transient_region_goes_with_its_last_handle)
 {
-	long before = shmdev_stat("regions");
+	long before = debug_stat("regions");
 	const char *name = NAME("t");
 	int fd = region_new(name, 4096, 0600, SHMDEV_CREATE_TRANSIENT);
 	int fd2;
@@ -698,15 +698,15 @@ TEST(transient_region_goes_with_its_last_handle)
 	fd2 = region_open(name, RW);
 	ASSERT_LE(0, fd2);
 	close(fd);
-	EXPECT_EQ(before + 1, shmdev_stat("regions"));
+	EXPECT_EQ(before + 1, debug_stat("regions"));
 	close(fd2);
-	EXPECT_EQ(before, shmdev_stat("regions"));
+	EXPECT_EQ(before, debug_stat("regions"));
 	EXPECT_EQ(-ENOENT, region_open(name, RW));
 }
 
 TEST(transient_region_lives_while_mapped)
 {
-	long before = shmdev_stat("regions");
+	long before = debug_stat("regions");
 	const char *name = NAME("t");
 	int fd = region_new(name, 4096, 0600, SHMDEV_CREATE_TRANSIENT);
 	char *p;
@@ -716,19 +716,19 @@ TEST(transient_region_lives_while_mapped)
 	ASSERT_NE(MAP_FAILED, p);
 	close(fd);
 	strcpy(p, "mapped");
-	EXPECT_EQ(before + 1, shmdev_stat("regions"));
+	EXPECT_EQ(before + 1, debug_stat("regions"));
 	fd = region_open(name, SHMDEV_ACCESS_READ);
 	ASSERT_LE(0, fd);
 	close(fd);
 	munmap(p, 4096);
-	EXPECT_EQ(before, shmdev_stat("regions"));
+	EXPECT_EQ(before, debug_stat("regions"));
 	EXPECT_EQ(-ENOENT, region_open(name, RW));
 }
 
 TEST(unlink_while_mapped_keeps_mapping_and_frees_on_last_unmap)
 {
-	long regions = shmdev_stat("regions");
-	long maps = shmdev_stat("mappings");
+	long regions = debug_stat("regions");
+	long maps = debug_stat("mappings");
 	const char *name = NAME("u");
 	int fd = region_new(name, 4096, 0600, 0);
 	char *p;
@@ -741,11 +741,11 @@ TEST(unlink_while_mapped_keeps_mapping_and_frees_on_last_unmap)
 	EXPECT_EQ(-ENOENT, region_open(name, RW));
 	strcpy(p, "after unlink");
 	EXPECT_STREQ("after unlink", p);
-	EXPECT_EQ(regions + 1, shmdev_stat("regions"));
-	EXPECT_EQ(maps + 1, shmdev_stat("mappings"));
+	EXPECT_EQ(regions + 1, debug_stat("regions"));
+	EXPECT_EQ(maps + 1, debug_stat("mappings"));
 	munmap(p, 4096);
-	EXPECT_EQ(regions, shmdev_stat("regions"));
-	EXPECT_EQ(maps, shmdev_stat("mappings"));
+	EXPECT_EQ(regions, debug_stat("regions"));
+	EXPECT_EQ(maps, debug_stat("mappings"));
 }
 
 /* ---- mmap ------------------------------------------------------------- */
@@ -1271,8 +1271,8 @@ FIXTURE_TEARDOWN(scale) {}
 TEST_F_TIMEOUT(scale, ten_thousand_regions_leave_nothing_behind, 900)
 {
 	enum { N = 10000 };
-	long regions = shmdev_stat("regions");
-	long handles = shmdev_stat("handles");
+	long regions = debug_stat("regions");
+	long handles = debug_stat("handles");
 	struct shmdev_stat st;
 	int fd = shmdev_open_dev();
 	char name[64];
@@ -1286,7 +1286,7 @@ TEST_F_TIMEOUT(scale, ten_thousand_regions_leave_nothing_behind, 900)
 		ASSERT_LE(0, r);
 		close(r);
 	}
-	EXPECT_EQ(regions + N, shmdev_stat("regions"));
+	EXPECT_EQ(regions + N, debug_stat("regions"));
 	EXPECT_LE(N, list_all(NULL, 0, 8));
 	for (int i = 0; i < N; i++) {
 		snprintf(name, sizeof(name), "tenk-%d", i);
@@ -1294,8 +1294,8 @@ TEST_F_TIMEOUT(scale, ten_thousand_regions_leave_nothing_behind, 900)
 		ASSERT_EQ(4096, st.size);
 		ASSERT_EQ(0, region_unlink(name));
 	}
-	EXPECT_EQ(regions, shmdev_stat("regions"));
-	EXPECT_EQ(handles + 1, shmdev_stat("handles"));
+	EXPECT_EQ(regions, debug_stat("regions"));
+	EXPECT_EQ(handles + 1, debug_stat("handles"));
 	close(fd);
 }
 
@@ -1379,8 +1379,8 @@ TEST_F_TIMEOUT(stress, four_processes_race_on_shared_names, 600)
 {
 	const char *s = getenv("SHMDEV_STRESS_SECONDS");
 	int seconds = s ? atoi(s) : 30;
-	long regions = shmdev_stat("regions");
-	long maps = shmdev_stat("mappings");
+	long regions = debug_stat("regions");
+	long maps = debug_stat("mappings");
 	pid_t pids[4];
 
 	for (int i = 0; i < 4; i++) {
@@ -1402,8 +1402,8 @@ TEST_F_TIMEOUT(stress, four_processes_race_on_shared_names, 600)
 		snprintf(name, sizeof(name), "stress-%d", i);
 		region_unlink(name);
 	}
-	EXPECT_EQ(regions, shmdev_stat("regions"));
-	EXPECT_EQ(maps, shmdev_stat("mappings"));
+	EXPECT_EQ(regions, debug_stat("regions"));
+	EXPECT_EQ(maps, debug_stat("mappings"));
 }
 
 TEST_HARNESS_MAIN

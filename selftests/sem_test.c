@@ -674,6 +674,40 @@ TEST(semaphore_calls_after_unlink_are_eidrm)
 	close(fd);
 }
 
+TEST(unlink_keep_sems_leaves_sleepers_waiting)
+{
+	int fd = sem_region(NAME("k"), 1);
+	pid_t a;
+
+	ASSERT_LE(0, fd);
+	a = spawn_waiter(fd, 0, 0);
+	ASSERT_LT(0, a);
+	ASSERT_TRUE(wait_for_waiters(fd, 0, 1));
+	ASSERT_EQ(0, region_unlink_flags(NAME("k"), SHMDEV_UNLINK_KEEP_SEMS));
+	/* The name is gone, the sleeper is not. */
+	EXPECT_EQ(-ENOENT, region_open(NAME("k"), SHMDEV_ACCESS_READ));
+	EXPECT_TRUE(wait_for_waiters(fd, 0, 1));
+	ASSERT_EQ(0, sem_post_on(fd, 0, 0, 1));
+	EXPECT_EQ(0, reap(a));
+	close(fd);
+}
+
+TEST(semaphores_work_after_unlink_keep_sems)
+{
+	struct shmdev_sem_get g = { .value = 0xdead };
+	int fd = sem_region(NAME("j"), 1);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, region_unlink_flags(NAME("j"), SHMDEV_UNLINK_KEEP_SEMS));
+	EXPECT_EQ(0, sem_post_on(fd, 0, 0, 2));
+	EXPECT_EQ(0, sem_wait_on(fd, 0, 0, 0));
+	EXPECT_EQ(0, sem_get_on(fd, 0, &g));
+	EXPECT_EQ(1, g.value);
+	EXPECT_EQ(0, sem_set_on(fd, 0, 5));
+	EXPECT_EQ(5, sem_value(fd, 0));
+	close(fd);
+}
+
 TEST(semaphores_need_their_rights)
 {
 	const char *name = NAME("x");

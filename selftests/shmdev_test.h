@@ -42,7 +42,7 @@ static inline void version_arg_init(struct shmdev_version *v)
 }
 
 /* Read one "key value" line of the driver's debugfs statistics; -1 if absent. */
-static inline long shmdev_stat(const char *key)
+static inline long debug_stat(const char *key)
 {
 	char k[64];
 	long v, found = -1;
@@ -154,9 +154,9 @@ static inline int region_open(const char *name, __u32 access)
 }
 
 /* UNLINK through a temporary handle; 0 or -errno. */
-static inline int region_unlink(const char *name)
+static inline int region_unlink_flags(const char *name, __u32 flags)
 {
-	struct shmdev_unlink u = { .name = uptr(name) };
+	struct shmdev_unlink u = { .name = uptr(name), .flags = flags };
 	int fd = shmdev_open_dev();
 	int ret;
 
@@ -165,6 +165,11 @@ static inline int region_unlink(const char *name)
 	ret = ioctl(fd, SHMDEV_IOC_UNLINK, &u) ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+static inline int region_unlink(const char *name)
+{
+	return region_unlink_flags(name, 0);
 }
 
 /* STAT by name (@name non-NULL) or of @fd's region; outputs pre-filled. */

@@ -116,13 +116,18 @@ struct shmdev_open {
 	__u64 reserved[4];
 };
 
-/* Valid bits of struct shmdev_unlink.flags (none are defined yet). */
-#define SHMDEV_UNLINK_FLAGS_VALID	0
+/*
+ * Flags of struct shmdev_unlink. KEEP_SEMS removes only the name: the
+ * semaphores keep working for handles already bound, as POSIX sem_unlink()
+ * requires, instead of failing with EIDRM.
+ */
+#define SHMDEV_UNLINK_KEEP_SEMS		0x1
+#define SHMDEV_UNLINK_FLAGS_VALID	SHMDEV_UNLINK_KEEP_SEMS
 
 /**
  * struct shmdev_unlink - argument of %SHMDEV_IOC_UNLINK
  * @name: in: user pointer to the region's name, NUL-terminated
- * @flags: in: must be zero (no flags are defined yet)
+ * @flags: in: %SHMDEV_UNLINK_KEEP_SEMS or 0
  * @pad: in: must be zero
  * @reserved: in: must be zero
  */
