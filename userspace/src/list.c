@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/* libshmdev: iterating over the regions in memory with LIST. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "libshmdev.h"
+#include "private.h"
+
+/* Entries fetched per LIST call. */
+#define LIST_BATCH	16
+
+/**
+ * struct shmdev_list_iter - where an iteration over LIST stands
+ * @fd: the unbound handle LIST runs on
+ * @cursor: where the next LIST call continues
+ * @count: entries in @batch
+ * @next: the next entry of @batch to return
+ * @done: LIST returned its last batch
+ * @batch: the entries of the last call
+ */
+struct shmdev_list_iter {
+	int fd;
+	uint64_t cursor;
+	unsigned int count;
+	unsigned int next;
+	int done;
+	struct shmdev_list_entry batch[LIST_BATCH];
+};
+
+int shmdev_list_open(struct shmdev_list_iter **iter)
+{
+	struct shmdev_list_iter *it;
+	int fd, saved = errno;
+
+	if (!iter)
+		return -EFAULT;
+	it = calloc(1, sizeof(*it));
+	errno = saved;
+	if (!it)
+		return -ENOMEM;
+	fd = shmdev_open_device();
+	if (fd < 0) {
+		free(it);
+		return fd;
+	}
+	it->fd = fd;
+	*iter = it;
+	return 0;
+}
+
+static int list_fetch(struct shmdev_list_iter *it)
+{
+	struct shmdev_list l = {
+		.cursor = it->cursor,
+		.entries = (uint64_t)(uintptr_t)it->batch,
+		.count = LIST_BATCH,
+	};
+	int ret = __shmdev_ioctl(it->fd, SHMDEV_IOC_LIST, &l);
+
+	if (ret < 0)
+		return ret;
+	it->cursor = l.cursor;
+	it->count = l.count;
+	it->next = 0;
+	it->done = !l.count;
+	return 0;
+}
+
+int shmdev_list_next(struct shmdev_list_iter *iter,
+		     struct shmdev_list_entry *entry)
+{
+	int ret;
+
+	if (!iter || !entry)
+		return -EFAULT;
+	if (iter->next == iter->count && !iter->done) {
+		ret = list_fetch(iter);
+		if (ret < 0)
+			return ret;
+	}
+	if (iter->next == iter->count)
+		return 0;
+	*entry = iter->batch[iter->next++];
+	return 1;
+}
+
+void shmdev_list_close(struct shmdev_list_iter *iter)
+{
+	if (!iter)
+		return;
+	close(iter->fd);
+	free(iter);
+}

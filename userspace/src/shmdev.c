@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libshmdev: regions, permissions and semaphores, one thin wrapper per
+ * ioctl. Calls that take a name open a handle of their own; calls that
+ * take an fd act on a handle bound by shmdev_create() or shmdev_open().
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "libshmdev.h"
+#include "private.h"
+
+/* Most tries of open_or_create when others create and unlink the name. */
+#define OPEN_OR_CREATE_TRIES	64
+
+static uint64_t uptr(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+/*
+ * The library never changes errno: each system call that can fail goes
+ * through one of these, which return -errno and put errno back.
+ */
+int __shmdev_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	int saved = errno, ret = ioctl(fd, cmd, arg);
+
+	if (ret < 0)
+		ret = -errno;
+	errno = saved;
+	return ret;
+}
+
+int shmdev_open_device(void)
+{
+	int saved = errno, fd = open(SHMDEV_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		fd = -errno;
+	errno = saved;
+	/* No node, or a node without a driver: the module is not loaded. */
+	if (fd == -ENOENT || fd == -ENXIO || fd == -ENODEV)
+		return -ENODEV;
+	return fd;
+}
+
+int shmdev_version(struct shmdev_version *version)
+{
+	struct shmdev_version v = { 0 };
+	int fd, ret;
+
+	if (!version)
+		return -EINVAL;
+	fd = shmdev_open_device();
+	if (fd < 0)
+		return fd;
+	ret = __shmdev_ioctl(fd, SHMDEV_IOC_VERSION, &v);
+	close(fd);
+	/* A driver that does not know VERSION is not shmdev. */
+	if (ret == -ENOTTY)
+		return -EPROTONOSUPPORT;
+	if (ret < 0)
+		return ret;
+	*version = v;
+	return 0;
+}
+
+int shmdev_check(uint64_t features)
+{
+	struct shmdev_version v;
+	int ret = shmdev_version(&v);
+
+	if (ret < 0)
+		return ret;
+	if (v.api_version != SHMDEV_LIB_API_VERSION)
+		return -EPROTONOSUPPORT;
+	if ((v.features & features) != features)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* A new handle, bound by CREATE; the fd or -errno. */
+static int create_on(int fd, const char *name, uint64_t size,
+		     unsigned int mode, unsigned int flags, unsigned int nsems)
+{
+	struct shmdev_create c = {
+		.name = uptr(name), .size = size, .mode = mode,
+		.flags = flags, .nsems = nsems,
+	};
+
+	return __shmdev_ioctl(fd, SHMDEV_IOC_CREATE, &c);
+}
+
+static int open_on(int fd, const char *name, unsigned int access)
+{
+	struct shmdev_open o = { .name = uptr(name), .access = access };
+
+	return __shmdev_ioctl(fd, SHMDEV_IOC_OPEN, &o);
+}
+
+/* The handle @fd once its bind returned @ret, or -errno with it closed. */
+static int bound_handle(int fd, int ret)
+{
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int shmdev_create(const char *name, uint64_t size, unsigned int mode,
+		  unsigned int flags, unsigned int nsems)
+{
+	int fd;
+
+	if (!name)
+		return -EFAULT;
+	fd = shmdev_open_device();
+	if (fd < 0)
+		return fd;
+	return bound_handle(fd, create_on(fd, name, size, mode, flags, nsems));
+}
+
+int shmdev_open(const char *name, unsigned int access)
+{
+	int fd;
+
+	if (!name)
+		return -EFAULT;
+	fd = shmdev_open_device();
+	if (fd < 0)
+		return fd;
+	return bound_handle(fd, open_on(fd, name, access));
+}
+
+int shmdev_open_or_create(const char *name, uint64_t size, unsigned int mode,
+			  unsigned int flags, unsigned int nsems,
+			  unsigned int access, int *created)
+{
+	int fd, ret = -ENOENT, i;
+
+	if (!name)
+		return -EFAULT;
+	fd = shmdev_open_device();
+	if (fd < 0)
+		return fd;
+	/*
+	 * Another process may create the name between our OPEN and CREATE
+	 * (EEXIST), or unlink it between our CREATE and OPEN (ENOENT): go
+	 * round again, a bounded number of times.
+	 */
+	for (i = 0; i < OPEN_OR_CREATE_TRIES; i++) {
+		ret = open_on(fd, name, access);
+		if (ret != -ENOENT)
+			break;
+		ret = create_on(fd, name, size, mode, flags, nsems);
+		if (ret != -EEXIST) {
+			if (!ret && created)
+				*created = 1;
+			return bound_handle(fd, ret);
+		}
+	}
+	if (!ret && created)
+		*created = 0;
+	return bound_handle(fd, ret);
+}
+
+int shmdev_unlink(const char *name, unsigned int flags)
+{
+	struct shmdev_unlink u = { .name = uptr(name), .flags = flags };
+	int fd, ret;
+
+	if (!name)
+		return -EFAULT;
+	fd = shmdev_open_device();
+	if (fd < 0)
+		return fd;
+	ret = __shmdev_ioctl(fd, SHMDEV_IOC_UNLINK, &u);
+	close(fd);
+	return ret;
+}
+
+int shmdev_stat(int fd, struct shmdev_stat *st)
+{
+	struct shmdev_stat s = { 0 };
+	int ret;
+
+	if (!st)
+		return -EFAULT;
+	ret = __shmdev_ioctl(fd, SHMDEV_IOC_STAT, &s);
+	if (ret < 0)
+		return ret;
+	*st = s;
+	return 0;
+}
+
+int shmdev_stat_name(const char *name, struct shmdev_stat *st)
+{
+	struct shmdev_stat s = { .name = uptr(name) };
+	int fd, ret;
+
+	if (!name || !st)
+		return -EFAULT;
+	fd = shmdev_open_device();
+	if (fd < 0)
+		return fd;
+	ret = __shmdev_ioctl(fd, SHMDEV_IOC_STAT, &s);
+	close(fd);
+	if (ret < 0)
+		return ret;
+	s.name = 0;
+	*st = s;
+	return 0;
+}
+
+int shmdev_map(int fd, int prot, struct shmdev_map *map)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct shmdev_stat st;
+	size_t length;
+	void *addr;
+	int ret, saved;
+
+	if (!map)
+		return -EFAULT;
+	if (prot & ~(PROT_READ | PROT_WRITE) || !prot)
+		return -EINVAL;
+	ret = shmdev_stat(fd, &st);
+	if (ret < 0)
+		return ret;
+	if (st.size > SIZE_MAX - page)
+		return -EOVERFLOW;
+	length = (st.size + page - 1) & ~(size_t)(page - 1);
+	saved = errno;
+	addr = mmap(NULL, length, prot, MAP_SHARED, fd, 0);
+	ret = addr == MAP_FAILED ? -errno : 0;
+	errno = saved;
+	if (ret < 0)
+		return ret;
+	map->addr = addr;
+	map->size = st.size;
+	map->length = length;
+	map->prot = prot;
+	return 0;
+}
+
+int shmdev_unmap(struct shmdev_map *map)
+{
+	int saved = errno, ret = 0;
+
+	if (!map || !map->addr)
+		return -EINVAL;
+	if (munmap(map->addr, map->length))
+		ret = -errno;
+	else
+		map->addr = NULL;
+	errno = saved;
+	return ret;
+}
+
+int shmdev_chmod(int fd, unsigned int mode)
+{
+	struct shmdev_perm p = { .flags = SHMDEV_PERM_MODE, .mode = mode };
+
+	return __shmdev_ioctl(fd, SHMDEV_IOC_SET_PERM, &p);
+}
+
+int shmdev_chown(int fd, uid_t uid, gid_t gid)
+{
+	struct shmdev_perm p = { .uid = uid, .gid = gid };
+
+	if (uid != (uid_t)-1)
+		p.flags |= SHMDEV_PERM_UID;
+	if (gid != (gid_t)-1)
+		p.flags |= SHMDEV_PERM_GID;
+	/* As fchown(2): nothing to change succeeds on any open file. */
+	if (!p.flags) {
+		int saved = errno, ret = fcntl(fd, F_GETFD) < 0 ? -errno : 0;
+
+		errno = saved;
+		return ret;
+	}
+	return __shmdev_ioctl(fd, SHMDEV_IOC_SET_PERM, &p);
+}
