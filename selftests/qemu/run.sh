@@ -27,9 +27,17 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$SHMDEV_TOP/selftests/qemu/init" "$root/init"
 cp "$BUILD/$kver/shmdev.ko" "$root/shmdev.ko"
 cp "$order" "$root/tests/order"
-for t in $(cat "$order") lifecycle sem; do
+for t in $(cat "$order") lifecycle sem shmdevctl ring lock reader; do
 	cp "$BUILD/selftests/$t" "$root/tests/$t"
 done
+# The dynamically linked programs need libshmdev and glibc.
+mkdir -p "$root/lib/x86_64-linux-gnu" "$root/lib64"
+cp "$BUILD/userspace/libshmdev.so.1" "$root/lib/x86_64-linux-gnu/"
+LD_LIBRARY_PATH="$BUILD/userspace" ldd "$BUILD/selftests/lib_test" |
+	awk '$2 == "=>" && $3 ~ /^\/lib/ { print $3 } $1 ~ /^\/lib/ { print $1 }' |
+	while read -r lib; do
+		cp -L "$lib" "$root$lib"
+	done
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$vmdir/initrd.cpio"
 
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU slab_nomerge"

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Running the userspace programs (shmdevctl, the examples) from a test:
+ * in a child, with its stdin from a string and its stdout and stderr
+ * captured, optionally as another user. Include after shmdev_test.h.
+ */
+#ifndef _SHMDEV_USERSPACE_TEST_H
+#define _SHMDEV_USERSPACE_TEST_H
+
+#include <limits.h>
+#include <libgen.h>
+#include <sys/mman.h>
+
+/* The test user and groups, also in the guest's /etc/passwd and group. */
+#define TEST_UID	2001
+#define TEST_GID	2001
+#define TEST_GROUP	3001
+
+/**
+ * struct run - what a program did
+ * @status: its exit status, 200 + signal if killed, or -1
+ * @out: its standard output, NUL-terminated
+ * @out_len: bytes of it
+ * @err: its standard error, NUL-terminated
+ */
+struct run {
+	int status;
+	char out[1 << 16];
+	size_t out_len;
+	char err[4096];
+};
+
+/* Path of program @prog beside this test binary. */
+static inline const char *beside_me(const char *prog)
+{
+	static char path[PATH_MAX];
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		n = 0;
+	self[n] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", dirname(self), prog);
+	return path;
+}
+
+static inline size_t read_back(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	close(fd);
+	return n;
+}
+
+/* Run @argv (argv[0] a program beside this test) as @uid (-1: as is). */
+static inline void run_as(struct run *r, uid_t uid, const char *input,
+			  const char *const *argv)
+{
+	int in = memfd_create("in", 0), out = memfd_create("out", 0);
+	int err = memfd_create("err", 0);
+	const char *path = beside_me(argv[0]);
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	if (in < 0 || out < 0 || err < 0)
+		return;
+	if (input && write(in, input, strlen(input)) < 0)
+		return;
+	lseek(in, 0, SEEK_SET);
+	pid = fork();
+	if (pid == 0) {
+		if (uid != (uid_t)-1 && drop_to(uid, TEST_GID, NULL, 0))
+			_exit(126);
+		dup2(in, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		execv(path, (char *const *)argv);
+		_exit(127);
+	}
+	close(in);
+	r->status = reap(pid);
+	r->out_len = read_back(out, r->out, sizeof(r->out));
+	read_back(err, r->err, sizeof(r->err));
+}
+
+#define RUN(r, ...) \
+	run_as(r, (uid_t)-1, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+#define RUN_IN(r, input, ...) \
+	run_as(r, (uid_t)-1, input, (const char *const[]){ __VA_ARGS__, NULL })
+#define RUN_AS(r, uid, ...) \
+	run_as(r, uid, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+
+#endif /* _SHMDEV_USERSPACE_TEST_H */
