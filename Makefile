@@ -9,12 +9,24 @@
 #   make check-debug      the suite in a KASAN/lockdep/kmemleak debug kernel
 #   make check-all        both, with one totals line (what CI runs)
 #   make vm [KERNEL=6.1|debug]  interactive guest with the module and tests
+#   make demo             a narrated scenario in the 6.12 guest
 #   make modules_install  install the module built for KDIR
+#   make install          the module (for KDIR, if it exists), libshmdev,
+#                         its headers and pkg-config file, shmdevctl, the
+#                         man pages, the udev rule and the DKMS sources
+#   make uninstall        remove what make install put there
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD := $(CURDIR)/build
 QEMU := $(CURDIR)/selftests/qemu
 KERNEL ?= 6.12
+
+# Where make install puts things; DESTDIR stages them elsewhere.
+PREFIX ?= /usr/local
+UDEVDIR ?= /etc/udev/rules.d
+DKMSDIR ?= /usr/src
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
+MODDIR := updates
 
 ifneq ($(wildcard $(KDIR)/Makefile),)
 KDIRS := $(KDIR)
@@ -42,7 +54,42 @@ modules:
 	done
 
 modules_install:
-	$(MAKE) -C $(KDIR) M=$(BUILD)/$(call kver,$(KDIR)) modules_install
+	$(MAKE) -C $(KDIR) M=$(BUILD)/$(call kver,$(KDIR)) \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(MODDIR) modules_install
+
+userspace:
+	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) VERSION=$(VERSION)
+
+# The module goes in only where KDIR, the running kernel's build tree by
+# default, exists; elsewhere DKMS builds it (see dkms.conf).
+install: userspace
+	@if [ -f $(KDIR)/Makefile ]; then \
+		$(MAKE) --no-print-directory modules && \
+		$(MAKE) --no-print-directory modules_install; \
+	else \
+		echo "$(KDIR) does not exist: not installing the module (use DKMS, or KDIR=)"; \
+	fi
+	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) VERSION=$(VERSION) install
+	install -D -m 0644 userspace/udev/60-shmdev.rules $(DESTDIR)$(UDEVDIR)/60-shmdev.rules
+	$(MAKE) --no-print-directory dkms-source
+
+# The module's sources where DKMS looks for them.
+dkms-source:
+	install -d $(DESTDIR)$(DKMSDIR)/shmdev-$(VERSION)/module \
+		$(DESTDIR)$(DKMSDIR)/shmdev-$(VERSION)/uapi/linux
+	install -m 0644 dkms.conf Kbuild $(DESTDIR)$(DKMSDIR)/shmdev-$(VERSION)/
+	install -m 0644 module/*.[ch] $(DESTDIR)$(DKMSDIR)/shmdev-$(VERSION)/module/
+	install -m 0644 uapi/linux/shmdev.h $(DESTDIR)$(DKMSDIR)/shmdev-$(VERSION)/uapi/linux/
+
+uninstall:
+	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) VERSION=$(VERSION) uninstall
+	rm -f $(DESTDIR)$(UDEVDIR)/60-shmdev.rules
+	rm -rf $(DESTDIR)$(DKMSDIR)/shmdev-$(VERSION)
+	@if [ -f $(KDIR)/Makefile ]; then \
+		k=$(call kver,$(KDIR)); \
+		rm -f $(DESTDIR)/lib/modules/$$k/$(MODDIR)/shmdev.ko*; \
+		[ -n "$(DESTDIR)" ] || depmod $$k; \
+	fi
 
 check:
 	@$(QEMU)/check.sh check
@@ -56,7 +103,11 @@ check-all:
 vm:
 	@$(QEMU)/check.sh vm $(KERNEL)
 
+demo:
+	@$(QEMU)/check.sh demo
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all modules modules_install check check-debug check-all vm clean
+.PHONY: all modules modules_install userspace install dkms-source uninstall \
+	check check-debug check-all vm demo clean
