@@ -7,6 +7,8 @@
 #                                  their TAP and a verdict line
 #                                  "SHMDEV-RESULT KVER passed=N failed=N"
 #   run.sh vm KVER LANE IMAGE      interactive shell on the serial console
+#   run.sh demo KVER LANE IMAGE    the demo's narration on stdout; exits 0
+#                                  only if the demo succeeded
 # Expects the module in $BUILD/KVER and the tests in $BUILD/selftests.
 # $SHMDEV_FUZZ_CALLS sets the fuzzer's budget in the guest.
 set -eu
@@ -25,6 +27,7 @@ rm -rf "$vmdir"
 mkdir -p "$root/bin" "$root/tests" "$root/proc" "$root/sys" "$root/dev"
 cp /bin/busybox "$root/bin/busybox"
 cp "$SHMDEV_TOP/selftests/qemu/init" "$root/init"
+cp "$SHMDEV_TOP/userspace/examples/demo.sh" "$root/tests/demo.sh"
 cp "$BUILD/$kver/shmdev.ko" "$root/shmdev.ko"
 cp "$order" "$root/tests/order"
 for t in $(cat "$order") lifecycle sem shmdevctl ring lock reader; do
@@ -51,6 +54,15 @@ set -- qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
 if [ "$mode" = vm ]; then
 	exec "$@" -nographic -monitor none -serial mon:stdio -serial null \
 		-append "$append"
+fi
+
+if [ "$mode" = demo ]; then
+	timeout -k 10 "$timeout_s" "$@" -monitor none \
+		-serial "file:$vmdir/console.log" -serial stdio \
+		-append "$append" </dev/null | tee "$vmdir/demo.log" |
+		grep -v '^SHMDEV-DEMO-RESULT'
+	grep -q '^SHMDEV-DEMO-RESULT rc=0' "$vmdir/demo.log"
+	exit
 fi
 
 rc=0
