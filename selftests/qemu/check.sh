@@ -11,12 +11,14 @@
 #                         kernel (KASAN, lockdep, kmemleak, UBSAN...)
 #   check.sh all          both lanes, as CI runs them
 #   check.sh vm [SERIES]  an interactive guest: 6.12 (default), 6.1 or debug
+#   check.sh demo         make demo: the narrated scenario in the 6.12 guest
 # The last line of a lane run is "N passed, N failed" over everything run.
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$SHMDEV_TOP" || exit 1
 
 QEMU_DIR="$SHMDEV_TOP/selftests/qemu"
+VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KBUILD_CHECK="W=1 C=2"
 # The fuzzer's budget: a bounded pass in make check, a long one in the
 # debug kernel.
@@ -99,6 +101,104 @@ checkpatch()
 	fi
 }
 
+# make install into a staging root: every file where it belongs, a
+# program built with what pkg-config says, and make uninstall leaving
+# nothing behind. $1 is the KDIR whose module goes in.
+check_install()
+{
+	log="$BUILD/log/install.log"
+	stage=$(mktemp -d)
+	kver=$(shmdev_kver_of "$1")
+	prog="$stage/prog"
+	# Not PREFIX=/usr: pkg-config leaves out -I/usr/include.
+	set -- "DESTDIR=$stage" PREFIX=/usr/local "KDIR=$1"
+	r=0
+	make --no-print-directory "$@" install >"$log" 2>&1 || r=1
+	for f in lib/libshmdev.so.1 lib/libshmdev.so lib/libshmdev.a \
+		include/libshmdev.h include/libshmdev-semaphore.h \
+		include/linux/shmdev.h lib/pkgconfig/libshmdev.pc \
+		bin/shmdevctl share/man/man1/shmdevctl.1 \
+		share/man/man7/libshmdev.7 share/man/man3/shmdev_psem_open.3; do
+		[ -e "$stage/usr/local/$f" ] || { echo "missing $f" >>"$log"; r=1; }
+	done
+	for f in etc/udev/rules.d/60-shmdev.rules \
+		usr/src/shmdev-$VERSION/dkms.conf; do
+		[ -e "$stage/$f" ] || { echo "missing $f" >>"$log"; r=1; }
+	done
+	ls "$stage/lib/modules/$kver/updates/shmdev.ko"* >>"$log" 2>&1 || r=1
+	flags=$(PKG_CONFIG_SYSROOT_DIR="$stage" \
+		PKG_CONFIG_LIBDIR="$stage/usr/local/lib/pkgconfig" \
+		pkg-config --cflags --libs libshmdev 2>>"$log") || r=1
+	printf '%s\n' '#include <libshmdev-semaphore.h>' '#include <stdio.h>' \
+		'int main(void) { sem_t *s = sem_open("/x", 0);' \
+		'printf("%d %d\n", shmdev_check(SHMDEV_LIB_FEATURES), s == SEM_FAILED); return 0; }' \
+		>"$prog.c"
+	# shellcheck disable=SC2086
+	cc -Wall -Werror -o "$prog" "$prog.c" $flags >>"$log" 2>&1 || r=1
+	# No module on the host: the library says so.
+	out=$(LD_LIBRARY_PATH="$stage/usr/local/lib" "$prog" 2>>"$log")
+	[ "$out" = "-19 1" ] || { echo "program printed '$out'" >>"$log"; r=1; }
+	rm -f "$prog" "$prog.c"
+	make --no-print-directory "$@" uninstall >>"$log" 2>&1 || r=1
+	left=$(find "$stage" ! -type d)
+	[ -z "$left" ] || { echo "left behind: $left" >>"$log"; r=1; }
+	rm -rf "$stage"
+	if [ "$r" -eq 0 ]; then
+		ok "make install: files in place, pkg-config builds a program; make uninstall removes them"
+	else
+		not_ok "make install: files in place, pkg-config builds a program; make uninstall removes them"
+		tail -n 30 "$log"
+	fi
+}
+
+# Every function the library exports has a man page with a RETURN VALUE
+# section, and groff finds nothing to warn about.
+check_man()
+{
+	log="$BUILD/log/man.log"
+	: >"$log"
+	for sym in $(sed -n 's/^\t\t\(shmdev_[a-z_]*\);$/\1/p' userspace/libshmdev.map); do
+		page="userspace/man/$sym.3"
+		[ -f "$page" ] || { echo "no page for $sym" >>"$log"; continue; }
+		target=$(sed -n 's|^\.so man3/||p' "$page")
+		[ -z "$target" ] || page="userspace/man/$target"
+		grep -q '^\.SH RETURN VALUE' "$page" || echo "$page: no RETURN VALUE" >>"$log"
+	done
+	for page in userspace/man/*.[137]; do
+		grep -q '^\.so' "$page" && continue
+		groff -man -ww -z "$page" >>"$log" 2>&1
+	done
+	if [ ! -s "$log" ]; then
+		ok "a man page for every exported function, each with RETURN VALUE; groff clean"
+	else
+		not_ok "a man page for every exported function, each with RETURN VALUE; groff clean"
+		cat "$log"
+	fi
+}
+
+# dkms add and build from the installed sources against KDIR $1's kernel,
+# in a DKMS tree of our own.
+check_dkms()
+{
+	k=$(shmdev_kver_of "$1")
+	log="$BUILD/log/dkms-$k.log"
+	tmp=$(mktemp -d)
+	mkdir "$tmp/tree"
+	set -- --sourcetree "$tmp/src" --dkmstree "$tmp/tree"
+	if make --no-print-directory DESTDIR="$tmp" DKMSDIR=/src dkms-source \
+		>"$log" 2>&1 &&
+		dkms add -m shmdev -v "$VERSION" "$@" >>"$log" 2>&1 &&
+		dkms build -m shmdev -v "$VERSION" -k "$k" "$@" >>"$log" 2>&1 &&
+		ls "$tmp/tree/shmdev/$VERSION/$k/x86_64/module/shmdev.ko"* \
+			>>"$log" 2>&1; then
+		ok "dkms build of shmdev/$VERSION for $k"
+	else
+		not_ok "dkms build of shmdev/$VERSION for $k"
+		tail -n 30 "$log"
+	fi
+	rm -rf "$tmp"
+}
+
 # Boot kernel $1 (image $3) in lane $2 and add its verdict to the totals.
 guest()
 {
@@ -134,6 +234,11 @@ lane_check()
 		check_module "$(shmdev_kdir "$k")"
 	done
 	checkpatch
+	check_man
+	for k in $kernels; do
+		check_dkms "$(shmdev_kdir "$k")"
+	done
+	check_install "$(shmdev_kdir "$(echo "$kernels" | head -n 1)")"
 	for k in $kernels; do
 		SHMDEV_FUZZ_CALLS=$FUZZ_CALLS_CHECK guest "$k" check \
 			"/boot/vmlinuz-$k"
@@ -176,6 +281,18 @@ all)
 	lane_debug
 	finish
 	;;
+demo)
+	echo "shmdev demo: installing what is missing and building..."
+	prepare >"$BUILD/log/demo-prepare.log" || {
+		cat "$BUILD/log/demo-prepare.log"
+		exit 1
+	}
+	kdir=$(shmdev_kdir "$(shmdev_kernel_of 6.12)") || exit 1
+	build_module "$kdir" >/dev/null || exit 1
+	echo "booting the 6.12 guest (QEMU, software emulation)..."
+	exec "$QEMU_DIR/run.sh" demo "$(shmdev_kver_of "$kdir")" check \
+		"/boot/vmlinuz-$(shmdev_kver_of "$kdir")"
+	;;
 vm)
 	KBUILD_CHECK=
 	prepare >/dev/null
@@ -194,7 +311,7 @@ vm)
 	exec "$QEMU_DIR/run.sh" vm "$(shmdev_kver_of "$kdir")" "$lane" "$image"
 	;;
 *)
-	echo "usage: $0 check | debug | all | vm [6.1|6.12|debug]" >&2
+	echo "usage: $0 check | debug | all | demo | vm [6.1|6.12|debug]" >&2
 	exit 2
 	;;
 esac
