@@ -4,9 +4,6 @@
  * 2 bad usage, 3 timed out) for every command.
  */
 #define _GNU_SOURCE
-#include <sched.h>
-#include <sys/mount.h>
-
 #include "kselftest_harness.h"
 #include <libshmdev.h>
 #include "shmdev_test.h"
@@ -425,9 +422,7 @@ TEST(missing_module_says_how_to_load_it)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNS) ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-		    mount("tmpfs", "/dev", "tmpfs", 0, NULL))
+		if (without_dev())
 			_exit(255);
 		RUN(&r, CTL, "list");
 		_exit(r.status == 1 &&

@@ -4,24 +4,17 @@
  * can return through it, including the ACL text parser on malformed input.
  */
 #define _GNU_SOURCE
-#include <sched.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <time.h>
 
 #include "kselftest_harness.h"
 #include <libshmdev.h>
 #include "shmdev_test.h"
+#include "userspace_test.h"
 
 #define RS	(SHMDEV_ACCESS_READ | SHMDEV_ACCESS_SYNC)
 #define ALL	(RS | SHMDEV_ACCESS_WRITE)
-
-/* The test user and groups, also in the guest's /etc/passwd and group. */
-#define TEST_UID	2001
-#define TEST_GID	2001
-#define TEST_GROUP	3001
 
 /*
  * Run @fn in a child that has its own mount namespace with an empty /dev,
@@ -33,9 +26,7 @@ static int without_device(int (*fn)(void), dev_t dev)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNS) ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-		    mount("tmpfs", "/dev", "tmpfs", 0, NULL))
+		if (without_dev())
 			_exit(255);
 		if (dev && mknod(SHMDEV_DEVICE_PATH, S_IFCHR | 0666, dev))
 			_exit(254);
@@ -67,21 +58,6 @@ static int listed(const char *name)
 		n += !strcmp(e.name, name);
 	shmdev_list_close(it);
 	return n;
-}
-
-/* An absolute time @ms from now on @clock. */
-static struct timespec in_ms(clockid_t clock, long ms)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
 }
 
 TEST(version_reports_the_module)

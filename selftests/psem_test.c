@@ -7,19 +7,14 @@
 #define _GNU_SOURCE
 #include <limits.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/time.h>
-#include <time.h>
 
 #include "kselftest_harness.h"
 #include <libshmdev-semaphore.h>
 #include "shmdev_test.h"
-
-#define TEST_UID	2001
-#define TEST_GID	2001
+#include "userspace_test.h"
 
 /* "/<test>-<tag>", a POSIX semaphore name of this test's own. */
 #define SEM_NAME(tag) sem_name_of(_metadata, tag)
@@ -31,20 +26,6 @@ static const char *sem_name_of(struct __test_metadata *m, const char *tag)
 
 	snprintf(b, SHMDEV_NAME_MAX, "/%.200s-%s", m->name, tag);
 	return b;
-}
-
-static struct timespec in_ms(clockid_t clock, long ms)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
 }
 
 /* -1 with errno @e, as a single value: 1000 + e, or the return value. */
@@ -278,9 +259,7 @@ TEST(init_without_the_module_is_enosys)
 	sem_t s;
 
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNS) ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-		    mount("tmpfs", "/dev", "tmpfs", 0, NULL))
+		if (without_dev())
 			_exit(255);
 		_exit(sem_init(&s, 0, 0) == -1 ? errno : 0);
 	}

@@ -9,7 +9,10 @@
 
 #include <limits.h>
 #include <libgen.h>
+#include <sched.h>
+#include <time.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 
 /* The test user and groups, also in the guest's /etc/passwd and group. */
 #define TEST_UID	2001
@@ -29,6 +32,34 @@ struct run {
 	size_t out_len;
 	char err[4096];
 };
+
+/* An absolute time @ms from now on @clock. */
+static inline struct timespec in_ms(clockid_t clock, long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+/*
+ * Give this process a mount namespace of its own with an empty /dev, so
+ * that it sees no module; call it in a child. 0 or -1.
+ */
+static inline int without_dev(void)
+{
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", "/dev", "tmpfs", 0, NULL))
+		return -1;
+	return 0;
+}
 
 /* Path of program @prog beside this test binary. */
 static inline const char *beside_me(const char *prog)

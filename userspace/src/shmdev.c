@@ -52,18 +52,26 @@ int shmdev_open_device(void)
 	return fd;
 }
 
+/* One ioctl on a handle of its own, for the calls that take a name. */
+static int device_ioctl(unsigned long cmd, void *arg)
+{
+	int fd = shmdev_open_device(), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = __shmdev_ioctl(fd, cmd, arg);
+	close(fd);
+	return ret;
+}
+
 int shmdev_version(struct shmdev_version *version)
 {
 	struct shmdev_version v = { 0 };
-	int fd, ret;
+	int ret;
 
 	if (!version)
 		return -EINVAL;
-	fd = shmdev_open_device();
-	if (fd < 0)
-		return fd;
-	ret = __shmdev_ioctl(fd, SHMDEV_IOC_VERSION, &v);
-	close(fd);
+	ret = device_ioctl(SHMDEV_IOC_VERSION, &v);
 	/* A driver that does not know VERSION is not shmdev. */
 	if (ret == -ENOTTY)
 		return -EPROTONOSUPPORT;
@@ -176,16 +184,10 @@ int shmdev_open_or_create(const char *name, uint64_t size, unsigned int mode,
 int shmdev_unlink(const char *name, unsigned int flags)
 {
 	struct shmdev_unlink u = { .name = uptr(name), .flags = flags };
-	int fd, ret;
 
 	if (!name)
 		return -EFAULT;
-	fd = shmdev_open_device();
-	if (fd < 0)
-		return fd;
-	ret = __shmdev_ioctl(fd, SHMDEV_IOC_UNLINK, &u);
-	close(fd);
-	return ret;
+	return device_ioctl(SHMDEV_IOC_UNLINK, &u);
 }
 
 int shmdev_stat(int fd, struct shmdev_stat *st)
@@ -205,15 +207,11 @@ int shmdev_stat(int fd, struct shmdev_stat *st)
 int shmdev_stat_name(const char *name, struct shmdev_stat *st)
 {
 	struct shmdev_stat s = { .name = uptr(name) };
-	int fd, ret;
+	int ret;
 
 	if (!name || !st)
 		return -EFAULT;
-	fd = shmdev_open_device();
-	if (fd < 0)
-		return fd;
-	ret = __shmdev_ioctl(fd, SHMDEV_IOC_STAT, &s);
-	close(fd);
+	ret = device_ioctl(SHMDEV_IOC_STAT, &s);
 	if (ret < 0)
 		return ret;
 	s.name = 0;
