@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
 
 #include "kselftest_harness.h"
 #include <libshmdev.h>
@@ -858,6 +859,100 @@ TEST(sem_calls_after_unlink_are_eidrm)
 	EXPECT_EQ(-EIDRM, shmdev_sem_post(fd, 0, 1, 0));
 	EXPECT_EQ(-EIDRM, shmdev_sem_wait(fd, 0, 0));
 	close(fd);
+}
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	alarms++;
+}
+
+/* Arm SIGALRM in @ms, its handler installed with @flags; 0 or -1. */
+static int alarm_in(long ms, int flags)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = flags };
+	struct itimerval it = { .it_value = { .tv_usec = ms * 1000 } };
+
+	if (sigaction(SIGALRM, &sa, NULL))
+		return -1;
+	return setitimer(ITIMER_REAL, &it, NULL);
+}
+
+TEST(sem_wait_interrupted_by_a_handler_is_eintr)
+{
+	struct timespec later = in_ms(CLOCK_MONOTONIC, 20000);
+	int fd = shmdev_create(NAME("in"), 4096, 0600, 0, 1);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, alarm_in(100, 0));
+	EXPECT_EQ(-EINTR, shmdev_sem_wait(fd, 0, 0));
+	ASSERT_EQ(0, alarm_in(100, 0));
+	EXPECT_EQ(-EINTR, shmdev_sem_timedwait(fd, 0, 0, CLOCK_MONOTONIC,
+					       &later));
+	EXPECT_EQ(0, shmdev_unlink(NAME("in"), 0));
+	close(fd);
+}
+
+TEST(sem_wait_resumes_after_an_sa_restart_handler)
+{
+	int fd = shmdev_create(NAME("re"), 4096, 0600, 0, 1);
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	pid = fork();
+	if (pid == 0) {
+		/* Post well after the signal has come and gone. */
+		usleep(400000);
+		_exit(-shmdev_sem_post(fd, 0, 1, 0));
+	}
+	ASSERT_EQ(0, alarm_in(100, SA_RESTART));
+	EXPECT_EQ(0, shmdev_sem_wait(fd, 0, 0));
+	/* The handler ran during the wait, which went on. */
+	EXPECT_EQ(1, alarms);
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, shmdev_unlink(NAME("re"), 0));
+	close(fd);
+}
+
+FIXTURE(limits) {
+	long total;
+	long user;
+};
+
+FIXTURE_SETUP(limits)
+{
+	self->total = shmdev_param("max_total_bytes");
+	self->user = shmdev_param("max_user_bytes");
+	ASSERT_LT(0, self->total);
+	ASSERT_LT(0, self->user);
+}
+
+FIXTURE_TEARDOWN(limits)
+{
+	shmdev_param_set("max_total_bytes", self->total);
+	shmdev_param_set("max_user_bytes", self->user);
+}
+
+TEST_F(limits, create_beyond_the_module_limit_is_enospc)
+{
+	ASSERT_EQ(0, shmdev_param_set("max_total_bytes", 3 << 20));
+	EXPECT_EQ(-ENOSPC, shmdev_create(NAME("big"), 4 << 20, 0600, 0, 0));
+	EXPECT_EQ(-ENOENT, shmdev_unlink(NAME("big"), 0));
+}
+
+TEST_F(limits, create_beyond_the_user_limit_is_edquot)
+{
+	pid_t pid;
+
+	ASSERT_EQ(0, shmdev_param_set("max_user_bytes", 1 << 20));
+	pid = fork();
+	if (pid == 0) {
+		if (drop_to(TEST_UID, TEST_GID, NULL, 0))
+			_exit(99);
+		_exit(-shmdev_create(NAME("q"), 2 << 20, 0600, 0, 0));
+	}
+	EXPECT_EQ(EDQUOT, reap(pid));
 }
 
 TEST(no_errno_is_set)

@@ -31,8 +31,11 @@ static const char *sem_name_of(struct __test_metadata *m, const char *tag)
 /* -1 with errno @e, as a single value: 1000 + e, or the return value. */
 #define RESULT(call) ({ int _r = (call); _r == -1 ? 1000 + errno : _r; })
 
+static volatile sig_atomic_t alarms;
+
 static void on_alarm(int sig)
 {
+	alarms++;
 }
 
 TEST(sem_value_max_is_int_max)
@@ -159,6 +162,31 @@ TEST(wait_interrupted_by_a_signal_is_eintr)
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
 	EXPECT_EQ(1000 + EINTR, RESULT(sem_wait(&s)));
 	EXPECT_EQ(0, sem_destroy(&s));
+}
+
+TEST(wait_resumes_after_an_sa_restart_handler)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	struct itimerval it = { .it_value = { .tv_usec = 100000 } };
+	sem_t *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t pid;
+
+	/* A documented difference: glibc's sem_wait fails with EINTR. */
+	ASSERT_NE(MAP_FAILED, s);
+	ASSERT_EQ(0, sem_init(s, 1, 0));
+	pid = fork();
+	if (pid == 0) {
+		usleep(400000);
+		_exit(sem_post(s) ? 1 : 0);
+	}
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	EXPECT_EQ(0, sem_wait(s));
+	EXPECT_EQ(1, alarms);
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, sem_destroy(s));
+	munmap(s, sizeof(*s));
 }
 
 TEST(post_at_sem_value_max_is_eoverflow)
