@@ -243,6 +243,20 @@ lane_check()
 		SHMDEV_FUZZ_CALLS=$FUZZ_CALLS_CHECK guest "$k" check \
 			"/boot/vmlinuz-$k"
 	done
+	check_demo "$(shmdev_kernel_of 6.12)"
+}
+
+# make demo's scenario, on kernel $1: the README's first command must work.
+check_demo()
+{
+	log="$BUILD/log/demo.log"
+	if [ -n "$1" ] && "$QEMU_DIR/run.sh" demo "$1" check "/boot/vmlinuz-$1" \
+		>"$log" 2>&1; then
+		ok "make demo succeeds on $1"
+	else
+		not_ok "make demo succeeds on $1"
+		tail -n 40 "$log"
+	fi
 }
 
 # The debug kernel's build directory, built or taken from the cache.
