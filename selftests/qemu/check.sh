@@ -176,6 +176,24 @@ check_man()
 	fi
 }
 
+# The library's ACL text parser against mutated input, on the host under
+# ASan and UBSan (selftests/acl_text_fuzz.c).
+check_acl_text_fuzz()
+{
+	log="$BUILD/log/acl-text-fuzz.log"
+	bin="$BUILD/acl_text_fuzz"
+	if cc -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-Wall -Wextra -Werror -Iuserspace/include -Iuapi -o "$bin" \
+		selftests/acl_text_fuzz.c userspace/src/acl.c \
+		userspace/src/shmdev.c >"$log" 2>&1 &&
+		"$bin" 200000 >>"$log" 2>&1; then
+		ok "ACL text parser: $(tail -n 1 "$log") (ASan, UBSan)"
+	else
+		not_ok "ACL text parser survives 200000 mutated inputs under ASan and UBSan"
+		tail -n 30 "$log"
+	fi
+}
+
 # dkms add and build from the installed sources against KDIR $1's kernel,
 # in a DKMS tree of our own.
 check_dkms()
@@ -235,6 +253,7 @@ lane_check()
 	done
 	checkpatch
 	check_man
+	check_acl_text_fuzz
 	for k in $kernels; do
 		check_dkms "$(shmdev_kdir "$k")"
 	done
