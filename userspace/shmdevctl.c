@@ -36,7 +36,7 @@ static const char usage_text[] =
 "                                      a transient region that lives while COMMAND\n"
 "                                      runs; COMMAND finds its handle in $SHMDEV_FD\n"
 "  rm NAME...                          remove names (ipcrm)\n"
-"  acl NAME                            show the ACL\n"
+"  acl NAME [--numeric]                show the ACL (names, or ids)\n"
 "  acl NAME --set SPEC                 replace it (SPEC: u:1000:rw,g:video:x)\n"
 "  acl NAME --modify SPEC              add or change entries\n"
 "  acl NAME --remove SPEC              remove entries (u:1000,g:44)\n"
@@ -410,10 +410,35 @@ static int acl_edit(int op, const char *spec, struct shmdev_acl_entry *e,
 	return n;
 }
 
-static int acl_show(const char *name, int fd)
+/* "u:WHO:RIGHTS" of entry @e, WHO a name unless @numeric. */
+static void acl_line(const struct shmdev_acl_entry *e, int numeric,
+		     char *buf, size_t size)
 {
+	if (shmdev_acl_format(e, 1, numeric ? 0 : SHMDEV_ACL_FORMAT_NAMES,
+			      buf, size) < 0)
+		snprintf(buf, size, "?");
+}
+
+/* The name of user or group @id (@tag), or its number. */
+static void who(uint32_t tag, uint32_t id, int numeric, char *buf,
+		size_t size)
+{
+	struct shmdev_acl_entry e = { .tag = tag, .id = id };
+	char line[SHMDEV_NAME_MAX + 16];
+
+	acl_line(&e, numeric, line, sizeof(line));
+	/* Between "u:" and ":-". */
+	if (strlen(line) > 4)
+		snprintf(buf, size, "%.*s", (int)strlen(line) - 4, line + 2);
+	else
+		snprintf(buf, size, "%u", id);
+}
+
+static int acl_show(const char *name, int fd, int numeric)
+{
+	char line[SHMDEV_NAME_MAX + 16], owner[SHMDEV_NAME_MAX];
+	char group[SHMDEV_NAME_MAX];
 	struct shmdev_acl_entry e[SHMDEV_ACL_MAX];
-	char rights[8];
 	struct shmdev_stat st;
 	int n, i;
 
@@ -422,12 +447,13 @@ static int acl_show(const char *name, int fd)
 		n = shmdev_acl_get(fd, e, SHMDEV_ACL_MAX);
 	if (n < 0)
 		return fail(name, n);
-	printf("# region: %s\n# owner: %u\n# group: %u\n# mode: %04o\n", name,
-	       st.uid, st.gid, st.mode);
+	who(SHMDEV_ACL_USER, st.uid, numeric, owner, sizeof(owner));
+	who(SHMDEV_ACL_GROUP, st.gid, numeric, group, sizeof(group));
+	printf("# region: %s\n# owner: %s\n# group: %s\n# mode: %04o\n", name,
+	       owner, group, st.mode);
 	for (i = 0; i < n; i++) {
-		shmdev_rights_format(e[i].rights, rights, sizeof(rights));
-		printf("%c:%u:%s\n", e[i].tag == SHMDEV_ACL_USER ? 'u' : 'g',
-		       e[i].id, rights);
+		acl_line(&e[i], numeric, line, sizeof(line));
+		printf("%s\n", line);
 	}
 	return 0;
 }
@@ -439,20 +465,20 @@ static int cmd_acl(int argc, char **argv)
 	int fd, n, ret;
 	int op;
 
-	if (argc == 2) {
+	if (argc == 2 || (argc == 3 && !strcmp(argv[2], "--numeric"))) {
 		fd = shmdev_open(argv[1], SHMDEV_ACCESS_READ);
 		if (fd < 0)
 			fd = shmdev_open(argv[1], SHMDEV_ACCESS_ADMIN);
 		if (fd < 0)
 			return fail(argv[1], fd);
-		ret = acl_show(argv[1], fd);
+		ret = acl_show(argv[1], fd, argc == 3);
 		close(fd);
 		return ret;
 	}
 	if (argc != 4 || (strcmp(argv[2], "--set") &&
 			  strcmp(argv[2], "--modify") &&
 			  strcmp(argv[2], "--remove")))
-		return usage_error("%s", "acl: NAME [--set|--modify|--remove SPEC]");
+		return usage_error("%s", "acl: NAME [--numeric | --set|--modify|--remove SPEC]");
 	name = argv[1];
 	op = argv[2][2];
 	fd = shmdev_open(name, SHMDEV_ACCESS_ADMIN);
