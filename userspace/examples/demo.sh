@@ -31,12 +31,14 @@ say "Grant the consumer's user read and semaphores (r, x) with an ACL entry"
 run shmdevctl acl "$REGION" --set "u:$CONSUMER:rx" || step_failed "acl --set"
 run shmdevctl acl "$REGION"
 
+say "The producer has filled all 16 slots and sleeps in the kernel for a free one"
+while [ "$(shmdevctl sem "$REGION" get --index 1)" != 16 ]; do sleep 0.1; done
+run shmdevctl list
+run shmdevctl sem "$REGION" get
+
 say "The consumer, user $CONSUMER, maps the region read-only and streams $MIB MiB"
 as_consumer "ring consume $REGION $MIB" >/tmp/consumer.out 2>&1 &
 consumer=$!
-sleep 1
-run shmdevctl list
-run shmdevctl sem "$REGION" get
 wait "$producer" || step_failed "the producer failed"
 wait "$consumer" || step_failed "the consumer failed"
 cat /tmp/producer.out /tmp/consumer.out
