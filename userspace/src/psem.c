@@ -296,21 +296,19 @@ int shmdev_psem_destroy(shmdev_psem_t *sem)
 static int psem_wait_common(shmdev_psem_t *sem, unsigned int flags,
 			    clockid_t clock, const struct timespec *abstime)
 {
-	uint64_t ns;
 	int fd, ret;
 
 	fd = psem_handle(sem);
 	if (fd < 0)
 		return psem_fail(fd);
-	if (abstime) {
-		/* As glibc: a bad deadline is EINVAL even with a unit free. */
-		ret = __shmdev_timespec_ns(abstime, &ns);
-		if (ret < 0)
-			return psem_fail(ret);
+	/*
+	 * As glibc, a bad deadline is EINVAL even with a unit free: the
+	 * library checks it before the wait.
+	 */
+	if (abstime)
 		ret = shmdev_sem_timedwait(fd, 0, flags, clock, abstime);
-	} else {
+	else
 		ret = shmdev_sem_wait(fd, 0, flags);
-	}
 	return ret < 0 ? psem_call_failed(sem, ret) : 0;
 }
 
