@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/time.h>
 
 #include "kselftest_harness.h"
 #include <libshmdev.h>
@@ -859,24 +858,6 @@ TEST(sem_calls_after_unlink_are_eidrm)
 	EXPECT_EQ(-EIDRM, shmdev_sem_post(fd, 0, 1, 0));
 	EXPECT_EQ(-EIDRM, shmdev_sem_wait(fd, 0, 0));
 	close(fd);
-}
-
-static volatile sig_atomic_t alarms;
-
-static void on_alarm(int sig)
-{
-	alarms++;
-}
-
-/* Arm SIGALRM in @ms, its handler installed with @flags; 0 or -1. */
-static int alarm_in(long ms, int flags)
-{
-	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = flags };
-	struct itimerval it = { .it_value = { .tv_usec = ms * 1000 } };
-
-	if (sigaction(SIGALRM, &sa, NULL))
-		return -1;
-	return setitimer(ITIMER_REAL, &it, NULL);
 }
 
 TEST(sem_wait_interrupted_by_a_handler_is_eintr)

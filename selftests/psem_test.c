@@ -7,9 +7,7 @@
 #define _GNU_SOURCE
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 
 #include "kselftest_harness.h"
 #include <libshmdev-semaphore.h>
@@ -30,13 +28,6 @@ static const char *sem_name_of(struct __test_metadata *m, const char *tag)
 
 /* -1 with errno @e, as a single value: 1000 + e, or the return value. */
 #define RESULT(call) ({ int _r = (call); _r == -1 ? 1000 + errno : _r; })
-
-static volatile sig_atomic_t alarms;
-
-static void on_alarm(int sig)
-{
-	alarms++;
-}
 
 TEST(sem_value_max_is_int_max)
 {
@@ -153,21 +144,16 @@ TEST(clockwait_other_clocks_are_einval)
 
 TEST(wait_interrupted_by_a_signal_is_eintr)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
-	struct itimerval it = { .it_value = { .tv_usec = 100000 } };
 	sem_t s;
 
 	ASSERT_EQ(0, sem_init(&s, 0, 0));
-	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
-	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	ASSERT_EQ(0, alarm_in(100, 0));
 	EXPECT_EQ(1000 + EINTR, RESULT(sem_wait(&s)));
 	EXPECT_EQ(0, sem_destroy(&s));
 }
 
 TEST(wait_resumes_after_an_sa_restart_handler)
 {
-	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
-	struct itimerval it = { .it_value = { .tv_usec = 100000 } };
 	sem_t *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	pid_t pid;
@@ -180,8 +166,7 @@ TEST(wait_resumes_after_an_sa_restart_handler)
 		usleep(400000);
 		_exit(sem_post(s) ? 1 : 0);
 	}
-	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
-	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+	ASSERT_EQ(0, alarm_in(100, SA_RESTART));
 	EXPECT_EQ(0, sem_wait(s));
 	EXPECT_EQ(1, alarms);
 	EXPECT_EQ(0, reap(pid));

@@ -10,9 +10,11 @@
 #include <limits.h>
 #include <libgen.h>
 #include <sched.h>
+#include <signal.h>
 #include <time.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/time.h>
 
 /* The test user and groups, also in the guest's /etc/passwd and group. */
 #define TEST_UID	2001
@@ -46,6 +48,25 @@ static inline struct timespec in_ms(clockid_t clock, long ms)
 		ts.tv_nsec -= 1000000000L;
 	}
 	return ts;
+}
+
+/* SIGALRMs handled since the test started, by alarm_in()'s handler. */
+static volatile sig_atomic_t alarms;
+
+static inline void on_alarm(int sig)
+{
+	alarms++;
+}
+
+/* Arm SIGALRM in @ms, its handler installed with @flags; 0 or -1. */
+static inline int alarm_in(long ms, int flags)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = flags };
+	struct itimerval it = { .it_value = { .tv_usec = ms * 1000 } };
+
+	if (sigaction(SIGALRM, &sa, NULL))
+		return -1;
+	return setitimer(ITIMER_REAL, &it, NULL);
 }
 
 /*
