@@ -240,6 +240,14 @@ int shmdev_map(int fd, int prot, struct shmdev_map *map)
 	saved = errno;
 	addr = mmap(NULL, length, prot, MAP_SHARED, fd, 0);
 	ret = addr == MAP_FAILED ? -errno : 0;
+	/*
+	 * A region populated at CREATE is mapped with its page tables filled
+	 * too, so that no access faults later. Before Linux 5.14 the advice
+	 * fails, and the pages are mapped as they are touched.
+	 */
+	if (!ret && st.state & SHMDEV_STATE_POPULATED)
+		madvise(addr, length, prot & PROT_WRITE ? MADV_POPULATE_WRITE :
+			MADV_POPULATE_READ);
 	errno = saved;
 	if (ret < 0)
 		return ret;
