@@ -77,6 +77,39 @@ TEST(name_of_255_bytes_works)
 	close(fd);
 }
 
+TEST(names_differing_in_one_byte_or_length_are_different_regions)
+{
+	char name[3][SHMDEV_NAME_MAX];
+	struct shmdev_stat st[3];
+	int fd[3], i;
+
+	/* Two of 255 bytes that differ in the last one, and their prefix. */
+	for (i = 0; i < 3; i++) {
+		memset(name[i], 'n', 255);
+		name[i][255] = 0;
+	}
+	name[1][254] = 'm';
+	name[2][254] = 0;
+	for (i = 0; i < 3; i++) {
+		fd[i] = region_new(name[i], 4096 * (i + 1), 0600, 0);
+		ASSERT_LE(0, fd[i]);
+	}
+	for (i = 0; i < 3; i++) {
+		memset(&st[i], SENTINEL_BYTE, sizeof(st[i]));
+		ASSERT_EQ(0, region_stat_name(name[i], &st[i]));
+		EXPECT_EQ(4096 * (i + 1), st[i].size);
+		EXPECT_STREQ(name[i], st[i].name_out);
+	}
+	EXPECT_NE(st[0].id, st[1].id);
+	EXPECT_NE(st[0].id, st[2].id);
+	EXPECT_NE(st[1].id, st[2].id);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(0, region_unlink(name[i]));
+		EXPECT_EQ(-ENOENT, region_stat_name(name[i], &st[i]));
+		close(fd[i]);
+	}
+}
+
 TEST(name_of_256_bytes_is_enametoolong)
 {
 	char name[SHMDEV_NAME_MAX + 1];
