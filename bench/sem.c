@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Semaphore benchmark: shmdev semaphores against the peers a user would
- * pick instead, measured interleaved in one process tree so that the
- * ratios hold under emulation, where absolute times mean little.
+ * Semaphore workloads: shmdev semaphores against POSIX process-shared
+ * sem_t (a futex), System V semop and a pipe.
  *
- *  - ping-pong: two processes pass the turn back and forth through two
- *    semaphores (post the peer's, wait for one's own): shmdev, POSIX
- *    process-shared sem_t (futex) and System V semop;
- *  - uncontended post+wait pair in one process: the same three, against a
- *    null system call (getppid).
- *
- * usage: sem [PINGPONG_TRIPS [PAIRS [ROUNDS]]]   (2000, 20000, 7)
- * Prints medians over the rounds and shmdev's ratio to each peer.
+ *  - pingpong: two processes pass the turn back and forth through two
+ *    semaphores (post the other's, wait for one's own);
+ *  - uncontended: a post+wait pair in one process that never sleeps,
+ *    against a null system call (getppid) and two empty ioctls on
+ *    /dev/shmdev, the floor of any two-call pair through the device;
+ *  - wakeup: many threads sleep on one semaphore, one post releases them
+ *    all (sem_t, which posts one unit per call, posts in a loop).
  */
 
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,131 +28,139 @@
 #include <sys/sem.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-#include <linux/shmdev.h>
+#include <libshmdev.h>
 
-#define MAX_ROUNDS	31
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-/* --- the three semaphore implementations -------------------------------- */
+#include "bench.h"
 
 struct sems {
 	int shmdev_fd;
-	sem_t *posix;	/* two, in shared memory */
+	sem_t *posix;		/* two, in shared memory */
 	int sysv_id;
+	int pipes[2][2];	/* semaphore i is pipe i: a byte is a unit */
 };
 
-static void shmdev_post(struct sems *s, int i)
-{
-	struct shmdev_sem_post p = { .index = i, .count = 1 };
+static struct sems S;
 
-	if (ioctl(s->shmdev_fd, SHMDEV_IOC_SEM_POST, &p))
-		die("SEM_POST");
+static void shmdev_post(int i, unsigned int n)
+{
+	int ret = shmdev_sem_post(S.shmdev_fd, i, n, 0);
+
+	if (ret < 0)
+		die_errno("shmdev_sem_post", -ret);
 }
 
-static void shmdev_wait(struct sems *s, int i)
+static void shmdev_wait(int i)
 {
-	struct shmdev_sem_wait w = { .index = i, .timeout = SHMDEV_SEM_FOREVER };
+	int ret = shmdev_sem_wait(S.shmdev_fd, i, 0);
 
-	if (ioctl(s->shmdev_fd, SHMDEV_IOC_SEM_WAIT, &w) < 0)
-		die("SEM_WAIT");
+	if (ret < 0)
+		die_errno("shmdev_sem_wait", -ret);
 }
 
-static void posix_post(struct sems *s, int i)
+static void posix_post(int i, unsigned int n)
 {
-	if (sem_post(&s->posix[i]))
-		die("sem_post");
+	while (n--)
+		if (sem_post(&S.posix[i]))
+			die("sem_post");
 }
 
-static void posix_wait(struct sems *s, int i)
+static void posix_wait(int i)
 {
-	while (sem_wait(&s->posix[i]))
-		;
+	while (sem_wait(&S.posix[i]))
+		if (errno != EINTR)
+			die("sem_wait");
 }
 
-static void sysv_op(struct sems *s, int i, int op)
+static void sysv_op(int i, int op)
 {
 	struct sembuf b = { .sem_num = i, .sem_op = op };
 
-	if (semop(s->sysv_id, &b, 1))
-		die("semop");
+	while (semop(S.sysv_id, &b, 1))
+		if (errno != EINTR)
+			die("semop");
 }
 
-static void sysv_post(struct sems *s, int i)
+static void sysv_post(int i, unsigned int n)
 {
-	sysv_op(s, i, 1);
+	sysv_op(i, n);
 }
 
-static void sysv_wait(struct sems *s, int i)
+static void sysv_wait(int i)
 {
-	sysv_op(s, i, -1);
+	sysv_op(i, -1);
+}
+
+static void pipe_post(int i, unsigned int n)
+{
+	char buf[64] = { 0 };
+
+	while (n) {
+		ssize_t k = write(S.pipes[i][1], buf, n < 64 ? n : 64);
+
+		if (k < 0)
+			die("write");
+		n -= k;
+	}
+}
+
+static void pipe_wait(int i)
+{
+	char c;
+
+	if (read(S.pipes[i][0], &c, 1) != 1)
+		die("read");
 }
 
 struct impl {
 	const char *name;
-	void (*post)(struct sems *s, int i);
-	void (*wait)(struct sems *s, int i);
+	void (*post)(int i, unsigned int n);
+	void (*wait)(int i);
 };
 
 static const struct impl impls[] = {
 	{ "shmdev", shmdev_post, shmdev_wait },
 	{ "sem_t", posix_post, posix_wait },
-	{ "sysv", sysv_post, sysv_wait },
+	{ "System V", sysv_post, sysv_wait },
+	{ "pipe", pipe_post, pipe_wait },
 };
 
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
 
-static void setup(struct sems *s)
+static void setup(void)
 {
-	struct shmdev_create c = {
-		.name = (__u64)(unsigned long)"bench-sem", .size = 4096,
-		.mode = 0600, .nsems = 2, .flags = SHMDEV_CREATE_TRANSIENT,
-	};
-
-	s->shmdev_fd = open("/dev/shmdev", O_RDWR | O_CLOEXEC);
-	if (s->shmdev_fd < 0 || ioctl(s->shmdev_fd, SHMDEV_IOC_CREATE, &c))
-		die("shmdev");
-	s->posix = mmap(NULL, 2 * sizeof(sem_t), PROT_READ | PROT_WRITE,
-			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (s->posix == MAP_FAILED || sem_init(&s->posix[0], 1, 0) ||
-	    sem_init(&s->posix[1], 1, 0))
+	S.shmdev_fd = shmdev_create("bench-sem", 4096, 0600,
+				    SHMDEV_CREATE_TRANSIENT, 2);
+	if (S.shmdev_fd < 0)
+		die_errno("shmdev_create", -S.shmdev_fd);
+	S.posix = mmap(NULL, 2 * sizeof(sem_t), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (S.posix == MAP_FAILED || sem_init(&S.posix[0], 1, 0) ||
+	    sem_init(&S.posix[1], 1, 0))
 		die("sem_init");
-	s->sysv_id = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
-	if (s->sysv_id < 0)
+	S.sysv_id = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
+	if (S.sysv_id < 0)
 		die("semget");
+	if (pipe(S.pipes[0]) || pipe(S.pipes[1]))
+		die("pipe");
 }
 
-/* --- workloads ------------------------------------------------------------- */
+static void teardown(void)
+{
+	close(S.shmdev_fd);
+	munmap(S.posix, 2 * sizeof(sem_t));
+	/* The System V set outlives the process unless removed. */
+	semctl(S.sysv_id, 0, IPC_RMID);
+	for (int i = 0; i < 2; i++) {
+		close(S.pipes[i][0]);
+		close(S.pipes[i][1]);
+	}
+}
 
-/* Seconds per round trip between two processes. */
-static double pingpong(struct sems *s, const struct impl *im, long trips)
+/* --- ping-pong ------------------------------------------------------------- */
+
+/* Microseconds per round trip between two processes. */
+static double pingpong(const struct impl *im, long trips)
 {
 	double t0, t1;
 	pid_t pid = fork();
@@ -159,34 +169,54 @@ static double pingpong(struct sems *s, const struct impl *im, long trips)
 		die("fork");
 	if (pid == 0) {
 		for (long i = 0; i < trips; i++) {
-			im->wait(s, 0);
-			im->post(s, 1);
+			im->wait(0);
+			im->post(1, 1);
 		}
 		_exit(0);
 	}
 	/* One trip to make sure the child runs before timing. */
-	im->post(s, 0);
-	im->wait(s, 1);
+	im->post(0, 1);
+	im->wait(1);
 	t0 = now();
 	for (long i = 1; i < trips; i++) {
-		im->post(s, 0);
-		im->wait(s, 1);
+		im->post(0, 1);
+		im->wait(1);
 	}
 	t1 = now();
 	waitpid(pid, NULL, 0);
-	return (t1 - t0) / (trips - 1);
+	return (t1 - t0) / (trips - 1) * 1e6;
 }
 
-/* Seconds per post+wait pair that never sleeps. */
-static double pair(struct sems *s, const struct impl *im, long n)
+void bench_pingpong(void)
+{
+	struct series *s[NIMPLS];
+
+	setup();
+	for (unsigned int i = 0; i < NIMPLS; i++)
+		s[i] = series_new("pingpong", impls[i].name, "us");
+	for (int r = 0; r < P.rounds; r++)
+		for (unsigned int i = 0; i < NIMPLS; i++)
+			series_add(s[i], pingpong(&impls[i], P.trips));
+	ratio_add("pingpong", "Ping-pong round trip vs sem_t (futex)", s[0],
+		  s[1], 1 / 1.2, "≤ 1.2× sem_t's time (≥ 0.83)");
+	ratio_add("pingpong", "Ping-pong round trip vs System V semop", s[0],
+		  s[2], 1.0, "≤ 1.0× System V's time (≥ 1.0)");
+	ratio_add("pingpong", "Ping-pong round trip vs pipe", s[0], s[3], 0, NULL);
+	teardown();
+}
+
+/* --- uncontended ----------------------------------------------------------- */
+
+/* Nanoseconds per post+wait pair that never sleeps. */
+static double pair(const struct impl *im, long n)
 {
 	double t0 = now();
 
 	for (long i = 0; i < n; i++) {
-		im->post(s, 0);
-		im->wait(s, 0);
+		im->post(0, 1);
+		im->wait(0);
 	}
-	return (now() - t0) / n;
+	return (now() - t0) / n * 1e9;
 }
 
 static double null_syscall(long n)
@@ -195,50 +225,137 @@ static double null_syscall(long n)
 
 	for (long i = 0; i < n; i++)
 		syscall(SYS_getppid);
-	return (now() - t0) / n;
+	return (now() - t0) / n * 1e9;
 }
 
-int main(int argc, char **argv)
+/* Two ioctls that the driver refuses at once (ENOTTY), per "pair". */
+static double empty_ioctls(long n)
 {
-	long trips = argc > 1 ? atol(argv[1]) : 2000;
-	long pairs = argc > 2 ? atol(argv[2]) : 20000;
-	int rounds = argc > 3 ? atoi(argv[3]) : 7;
-	double pp[NIMPLS][MAX_ROUNDS], pr[NIMPLS][MAX_ROUNDS], nul[MAX_ROUNDS];
-	double mpp[NIMPLS], mpr[NIMPLS], mnul;
-	struct sems s;
+	double t0 = now();
 
-	if (trips < 2 || pairs < 1 || rounds < 1 || rounds > MAX_ROUNDS) {
-		fprintf(stderr, "usage: sem [TRIPS>=2 [PAIRS [ROUNDS<=%d]]]\n",
-			MAX_ROUNDS);
-		return 2;
+	for (long i = 0; i < n; i++) {
+		ioctl(S.shmdev_fd, _IO(SHMDEV_IOC_MAGIC, 0x7f));
+		ioctl(S.shmdev_fd, _IO(SHMDEV_IOC_MAGIC, 0x7f));
 	}
-	setup(&s);
-	for (int r = 0; r < rounds; r++) {
-		for (unsigned int i = 0; i < NIMPLS; i++) {
-			pp[i][r] = pingpong(&s, &impls[i], trips);
-			pr[i][r] = pair(&s, &impls[i], pairs);
-		}
-		nul[r] = null_syscall(pairs);
-	}
-	for (unsigned int i = 0; i < NIMPLS; i++) {
-		mpp[i] = median(pp[i], rounds);
-		mpr[i] = median(pr[i], rounds);
-	}
-	mnul = median(nul, rounds);
+	return (now() - t0) / n * 1e9;
+}
 
-	printf("ping-pong round trip, median of %d rounds x %ld trips:\n",
-	       rounds, trips);
+void bench_uncontended(void)
+{
+	struct series *s[NIMPLS], *nul, *floor;
+
+	setup();
 	for (unsigned int i = 0; i < NIMPLS; i++)
-		printf("  %-8s %9.2f us\n", impls[i].name, mpp[i] * 1e6);
-	printf("  ratio shmdev/sem_t %.2f  shmdev/sysv %.2f\n",
-	       mpp[0] / mpp[1], mpp[0] / mpp[2]);
-	printf("uncontended post+wait pair, median of %d rounds x %ld pairs:\n",
-	       rounds, pairs);
-	for (unsigned int i = 0; i < NIMPLS; i++)
-		printf("  %-8s %9.1f ns\n", impls[i].name, mpr[i] * 1e9);
-	printf("  %-8s %9.1f ns\n", "getppid", mnul * 1e9);
-	printf("  ratio shmdev/getppid %.2f  sysv/getppid %.2f  shmdev/sysv %.2f\n",
-	       mpr[0] / mnul, mpr[2] / mnul, mpr[0] / mpr[2]);
-	semctl(s.sysv_id, 0, IPC_RMID);
-	return 0;
+		s[i] = series_new("uncontended", impls[i].name, "ns");
+	nul = series_new("uncontended", "getppid", "ns");
+	floor = series_new("uncontended", "2 empty ioctls", "ns");
+	for (int r = 0; r < P.rounds; r++) {
+		for (unsigned int i = 0; i < NIMPLS; i++)
+			series_add(s[i], pair(&impls[i], P.pairs));
+		series_add(nul, null_syscall(P.pairs));
+		series_add(floor, empty_ioctls(P.pairs));
+	}
+	ratio_add("uncontended", "Uncontended post+wait vs a null syscall", s[0],
+		  nul, 1 / 3.0, "≤ 3× getppid's time (≥ 0.33)");
+	ratio_add("uncontended", "Uncontended post+wait vs its floor, two empty ioctls",
+		  s[0], floor, 0, NULL);
+	ratio_add("uncontended", "Uncontended post+wait vs System V", s[0], s[2],
+		  0, NULL);
+	ratio_add("uncontended", "Uncontended post+wait vs sem_t (no syscall)",
+		  s[0], s[1], 0, NULL);
+	ratio_add("uncontended", "Uncontended post+wait vs pipe", s[0], s[3], 0,
+		  NULL);
+	teardown();
+}
+
+/* --- wake-up of many waiters ----------------------------------------------- */
+
+struct waker {
+	const struct impl *im;
+	pid_t *tids;
+	atomic_int started;
+	atomic_int woken;
+	double last;		/* when the last waiter returned */
+};
+
+static void *waiter(void *arg)
+{
+	struct waker *w = arg;
+	int me = atomic_fetch_add(&w->started, 1);
+
+	w->tids[me] = gettid();
+	w->im->wait(0);
+	if (atomic_fetch_add(&w->woken, 1) + 1 == P.waiters)
+		w->last = now();
+	return NULL;
+}
+
+/* Whether thread @tid is asleep: state S in /proc/self/task/TID/stat. */
+static bool asleep(pid_t tid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+/* Microseconds from the post to the return of the last of P.waiters. */
+static double wakeup(const struct impl *im)
+{
+	struct waker w = { .im = im };
+	pthread_t *th = calloc(P.waiters, sizeof(*th));
+	pthread_attr_t attr;
+	double t0;
+	int i;
+
+	w.tids = calloc(P.waiters, sizeof(*w.tids));
+	if (!th || !w.tids)
+		die("calloc");
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 << 10);
+	for (i = 0; i < P.waiters; i++)
+		if (pthread_create(&th[i], &attr, waiter, &w))
+			die("pthread_create");
+	while (atomic_load(&w.started) < P.waiters)
+		usleep(1000);
+	for (i = 0; i < P.waiters; i++)
+		while (!w.tids[i] || !asleep(w.tids[i]))
+			usleep(1000);
+	t0 = now();
+	im->post(0, P.waiters);
+	for (i = 0; i < P.waiters; i++)
+		pthread_join(th[i], NULL);
+	pthread_attr_destroy(&attr);
+	free(th);
+	free(w.tids);
+	return (w.last - t0) * 1e6;
+}
+
+void bench_wakeup(void)
+{
+	struct series *s[3];
+
+	setup();
+	/* shmdev, sem_t and System V; a pipe wakes its readers one by one. */
+	for (unsigned int i = 0; i < 3; i++)
+		s[i] = series_new("wakeup", impls[i].name, "us");
+	for (int r = 0; r < P.rounds; r++)
+		for (unsigned int i = 0; i < 3; i++)
+			series_add(s[i], wakeup(&impls[i]));
+	ratio_add("wakeup", "Wake-up of all waiters vs System V", s[0], s[2], 0,
+		  NULL);
+	ratio_add("wakeup", "Wake-up of all waiters vs sem_t (one post each)",
+		  s[0], s[1], 0, NULL);
+	teardown();
 }

@@ -9,6 +9,10 @@
 #   run.sh vm KVER LANE IMAGE      interactive shell on the serial console
 #   run.sh demo KVER LANE IMAGE    the demo's narration on stdout; exits 0
 #                                  only if the demo succeeded
+#   run.sh bench KVER LANE IMAGE   shmdev-bench with $SHMDEV_BENCH_ARGS:
+#                                  progress on stdout, results in
+#                                  $BUILD/vm/KVER/bench.log; exits 0 only
+#                                  if the benchmark finished
 # Expects the module in $BUILD/KVER and the tests in $BUILD/selftests.
 # $SHMDEV_FUZZ_CALLS sets the fuzzer's budget in the guest.
 set -eu
@@ -30,7 +34,8 @@ cp "$SHMDEV_TOP/selftests/qemu/init" "$root/init"
 cp "$SHMDEV_TOP/userspace/examples/demo.sh" "$root/tests/demo.sh"
 cp "$BUILD/$kver/shmdev.ko" "$root/shmdev.ko"
 cp "$order" "$root/tests/order"
-for t in $(cat "$order") lifecycle sem shmdevctl ring lock reader; do
+echo "${SHMDEV_BENCH_ARGS:-}" >"$root/tests/bench-args"
+for t in $(cat "$order") shmdev-bench shmdevctl ring lock reader; do
 	cp "$BUILD/selftests/$t" "$root/tests/$t"
 done
 # The dynamically linked programs need libshmdev and glibc.
@@ -43,7 +48,13 @@ LD_LIBRARY_PATH="$BUILD/userspace" ldd "$BUILD/selftests/lib_test" |
 	done
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$vmdir/initrd.cpio"
 
-append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU slab_nomerge"
+append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
+# Slab debugging would slow every allocation the benchmark measures.
+if [ "$mode" = bench ]; then
+	append="$append quiet"
+else
+	append="$append slub_debug=FZPU slab_nomerge"
+fi
 append="$append shmdev_mode=$mode shmdev_lane=$lane"
 append="$append shmdev_fuzz_calls=${SHMDEV_FUZZ_CALLS:-20000}"
 set -- qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
@@ -62,6 +73,15 @@ if [ "$mode" = demo ]; then
 		-append "$append" </dev/null | tee "$vmdir/demo.log" |
 		grep -v '^SHMDEV-DEMO-RESULT'
 	grep -q '^SHMDEV-DEMO-RESULT rc=0' "$vmdir/demo.log"
+	exit
+fi
+
+if [ "$mode" = bench ]; then
+	# QEMU's status is that of isa-debug-exit; the log has the verdict.
+	timeout -k 10 "$timeout_s" "$@" -monitor none -serial stdio \
+		-serial "file:$vmdir/bench.log" -append "$append" </dev/null ||
+		true
+	grep -q '^SHMDEV-BENCH-RESULT rc=0' "$vmdir/bench.log"
 	exit
 fi
 
