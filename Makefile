@@ -10,6 +10,9 @@
 #   make check-all        both, with one totals line (what CI runs)
 #   make vm [KERNEL=6.1|debug]  interactive guest with the module and tests
 #   make demo             a narrated scenario in the 6.12 guest
+#   make bench            shmdev against System V, POSIX shm, memfd, futexes
+#                         and pipes in the 6.12 guest: bench/results and the
+#                         README's table (BENCH_ARGS=--quick to try it)
 #   make modules_install  install the module built for KDIR
 #   make install          the module (for KDIR, if it exists), libshmdev,
 #                         its headers and pkg-config file, shmdevctl, the
@@ -106,8 +109,11 @@ vm:
 demo:
 	@$(QEMU)/check.sh demo
 
+bench:
+	@BENCH_ARGS="$(BENCH_ARGS)" $(QEMU)/check.sh bench
+
 clean:
 	rm -rf $(BUILD)
 
 .PHONY: all modules modules_install userspace install dkms-source uninstall \
-	check check-debug check-all vm demo clean
+	check check-debug check-all vm demo bench clean

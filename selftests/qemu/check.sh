@@ -12,6 +12,9 @@
 #   check.sh all          both lanes, as CI runs them
 #   check.sh vm [SERIES]  an interactive guest: 6.12 (default), 6.1 or debug
 #   check.sh demo         make demo: the narrated scenario in the 6.12 guest
+#   check.sh bench        make bench: shmdev against its peers in the 6.12
+#                         guest; writes bench/results and the README's table
+#                         (BENCH_ARGS=--quick: quick sizes, into build/bench)
 # The last line of a lane run is "N passed, N failed" over everything run.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -264,6 +267,7 @@ lane_check()
 			"/boot/vmlinuz-$k"
 	done
 	check_demo "$(shmdev_kernel_of 6.12)"
+	check_bench "$(shmdev_kernel_of 6.12)"
 }
 
 # make demo's scenario, on kernel $1: the README's first command must work.
@@ -277,6 +281,68 @@ check_demo()
 		not_ok "make demo succeeds on $1"
 		tail -n 40 "$log"
 	fi
+}
+
+# shmdev-bench in quick mode on kernel $1, and its report: make bench works.
+check_bench()
+{
+	log="$BUILD/log/bench.log"
+	dir="$BUILD/bench-check"
+	rm -rf "$dir"
+	if [ -n "$1" ] && SHMDEV_BENCH_ARGS=--quick "$QEMU_DIR/run.sh" bench \
+		"$1" check "/boot/vmlinuz-$1" >"$log" 2>&1 &&
+		"$SHMDEV_TOP/bench/report.sh" "$BUILD/vm/$1/bench.log" "$dir" \
+			quick >>"$log" 2>&1 &&
+		[ "$(head -c 4 "$dir/quick.png" | od -An -c | tr -d ' ')" = '211PNG' ]
+	then
+		ok "make bench runs (quick sizes) and draws its chart on $1"
+	else
+		not_ok "make bench runs (quick sizes) and draws its chart on $1"
+		tail -n 40 "$log"
+	fi
+}
+
+# make bench: the benchmark on 6.12, its results in bench/results and the
+# README's table between the bench markers.
+bench()
+{
+	echo "shmdev bench: installing what is missing and building..."
+	prepare >"$BUILD/log/bench-prepare.log" || {
+		cat "$BUILD/log/bench-prepare.log"
+		exit 1
+	}
+	kdir=$(shmdev_kdir "$(shmdev_kernel_of 6.12)") || exit 1
+	build_module "$kdir" >/dev/null || exit 1
+	k=$(shmdev_kver_of "$kdir")
+	echo "booting the 6.12 guest (QEMU, software emulation); about 5 minutes..."
+	SHMDEV_BENCH_ARGS="${BENCH_ARGS:-}" "$QEMU_DIR/run.sh" bench "$k" check \
+		"/boot/vmlinuz-$k" || {
+		echo "shmdev bench: the benchmark failed; see $BUILD/vm/$k/" >&2
+		exit 1
+	}
+	case " ${BENCH_ARGS:-} " in
+	*" --quick "*) dir="$BUILD/bench" ;;
+	*) dir="$SHMDEV_TOP/bench/results" ;;
+	esac
+	"$SHMDEV_TOP/bench/report.sh" "$BUILD/vm/$k/bench.log" "$dir" 6.12 \
+		"shmdev against its peers: Linux $k, QEMU TCG, 2 vCPUs" || exit 1
+	[ "$dir" = "$SHMDEV_TOP/bench/results" ] && readme_table "$dir/6.12-readme.md"
+	cat "$dir/6.12-readme.md"
+	echo "shmdev bench: results in $dir (6.12.json, 6.12.md, 6.12.png)"
+}
+
+# Put file $1 between the README's bench markers.
+readme_table()
+{
+	readme="$SHMDEV_TOP/README.md"
+	awk -v table="$1" '
+		/^<!-- bench:end -->/ { on = 0 }
+		!on { print }
+		/^<!-- bench:begin -->/ {
+			on = 1
+			while ((getline line <table) > 0)
+				print line
+		}' "$readme" >"$readme.tmp" && mv "$readme.tmp" "$readme"
 }
 
 # The debug kernel's build directory, built or taken from the cache.
@@ -327,6 +393,9 @@ demo)
 	exec "$QEMU_DIR/run.sh" demo "$(shmdev_kver_of "$kdir")" check \
 		"/boot/vmlinuz-$(shmdev_kver_of "$kdir")"
 	;;
+bench)
+	bench
+	;;
 vm)
 	KBUILD_CHECK=
 	prepare >/dev/null
@@ -345,7 +414,7 @@ vm)
 	exec "$QEMU_DIR/run.sh" vm "$(shmdev_kver_of "$kdir")" "$lane" "$image"
 	;;
 *)
-	echo "usage: $0 check | debug | all | demo | vm [6.1|6.12|debug]" >&2
+	echo "usage: $0 check | debug | all | demo | bench | vm [6.1|6.12|debug]" >&2
 	exit 2
 	;;
 esac
