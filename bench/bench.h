@@ -69,6 +69,24 @@ struct ratio {
 };
 
 extern struct bench_params P;
+extern bool warming_up;
+
+/*
+ * The rounds of a workload: a warm-up round, whose values series_add()
+ * drops (the first touch of guest memory also costs QEMU a host page
+ * fault), then P.rounds.
+ */
+#define for_each_round(r)	for (int r = -1; round_begin(r); r++)
+
+bool round_begin(int r);
+
+/*
+ * The process runs on CPU 0, and the other process of a pair on CPU 1, so
+ * that every round of every peer crosses CPUs alike rather than as the
+ * scheduler happens to place them. Without a second CPU nothing is pinned.
+ */
+void pin_to_cpu(int cpu);
+void unpin(void);
 
 double now(void);
 void die(const char *what);

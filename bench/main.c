@@ -14,6 +14,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,8 @@ static const struct bench_params quick = {
 	.opens = 100,
 	.waiters = 20,
 };
+
+bool warming_up;
 
 static struct series all_series[MAX_SERIES];
 static int nseries;
@@ -91,9 +94,36 @@ struct series *series_new(const char *workload, const char *impl,
 	return s;
 }
 
+bool round_begin(int r)
+{
+	warming_up = r < 0;
+	return r < P.rounds;
+}
+
+void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+void unpin(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	for (long i = 0; i < sysconf(_SC_NPROCESSORS_ONLN) && i < CPU_SETSIZE; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 void series_add(struct series *s, double v)
 {
-	if (s->n < MAX_ROUNDS)
+	if (!warming_up && s->n < MAX_ROUNDS)
 		s->v[s->n++] = v;
 }
 
@@ -434,6 +464,7 @@ int main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	pin_to_cpu(0);
 	for (unsigned int w = 0; w < NWORKLOADS; w++) {
 		double t0 = now();
 

@@ -157,7 +157,7 @@ static void lifecycle_of(const char *workload, size_t size, long n)
 
 	for (unsigned int i = 0; i < NCYCLES; i++)
 		s[i] = series_new(workload, cycles[i].name, "us");
-	for (int r = 0; r < P.rounds; r++)
+	for_each_round(r)
 		for (unsigned int i = 0; i < NCYCLES; i++) {
 			double t0 = now();
 
@@ -255,7 +255,7 @@ static void lifecycle_steps(const char *workload, size_t size, long n)
 		ss[i] = series_new(workload, shmdev_steps[i], "us");
 	for (int i = 0; i < MEMFD_STEPS; i++)
 		ms[i] = series_new(workload, memfd_steps[i], "us");
-	for (int r = 0; r < P.rounds; r++) {
+	for_each_round(r) {
 		double ts[SHMDEV_STEPS] = { 0 }, tm[MEMFD_STEPS] = { 0 };
 
 		for (long k = 0; k < n; k++) {
@@ -372,7 +372,7 @@ void bench_first_touch(void)
 	};
 	double mib = P.touch_bytes / (double)(1 << 20);
 
-	for (int r = 0; r < P.rounds; r++) {
+	for_each_round(r) {
 		touch_round(&ts, r);
 		touch_sysv(&ts);
 		touch_anon(&ts);
@@ -565,7 +565,7 @@ void bench_scale(void)
 		f[i] = series_new(w, impl, "us");
 		populate_to(have, P.populations[i], mem, w);
 		have = P.populations[i];
-		for (int r = 0; r < P.rounds; r++) {
+		for_each_round(r) {
 			series_add(s[i], open_us(have, fds));
 			series_add(f[i], shm_open_us(have, fds));
 		}

@@ -168,6 +168,7 @@ static double pingpong(const struct impl *im, long trips)
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
+		pin_to_cpu(1);
 		for (long i = 0; i < trips; i++) {
 			im->wait(0);
 			im->post(1, 1);
@@ -194,7 +195,7 @@ void bench_pingpong(void)
 	setup();
 	for (unsigned int i = 0; i < NIMPLS; i++)
 		s[i] = series_new("pingpong", impls[i].name, "us");
-	for (int r = 0; r < P.rounds; r++)
+	for_each_round(r)
 		for (unsigned int i = 0; i < NIMPLS; i++)
 			series_add(s[i], pingpong(&impls[i], P.trips));
 	ratio_add("pingpong", "Ping-pong round trip vs sem_t (futex)", s[0],
@@ -249,7 +250,7 @@ void bench_uncontended(void)
 		s[i] = series_new("uncontended", impls[i].name, "ns");
 	nul = series_new("uncontended", "getppid", "ns");
 	floor = series_new("uncontended", "2 empty ioctls", "ns");
-	for (int r = 0; r < P.rounds; r++) {
+	for_each_round(r) {
 		for (unsigned int i = 0; i < NIMPLS; i++)
 			series_add(s[i], pair(&impls[i], P.pairs));
 		series_add(nul, null_syscall(P.pairs));
@@ -347,12 +348,15 @@ void bench_wakeup(void)
 	struct series *s[3];
 
 	setup();
+	/* The waiters sleep and wake wherever the scheduler puts them. */
+	unpin();
 	/* shmdev, sem_t and System V; a pipe wakes its readers one by one. */
 	for (unsigned int i = 0; i < 3; i++)
 		s[i] = series_new("wakeup", impls[i].name, "us");
-	for (int r = 0; r < P.rounds; r++)
+	for_each_round(r)
 		for (unsigned int i = 0; i < 3; i++)
 			series_add(s[i], wakeup(&impls[i]));
+	pin_to_cpu(0);
 	ratio_add("wakeup", "Wake-up of all waiters vs System V", s[0], s[2], 0,
 		  NULL);
 	ratio_add("wakeup", "Wake-up of all waiters vs sem_t (one post each)",

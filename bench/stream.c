@@ -135,8 +135,10 @@ static double stream_ring(bool copy_out)
 	pid = fork();
 	if (pid < 0)
 		die("fork");
-	if (pid == 0)
+	if (pid == 0) {
+		pin_to_cpu(1);
 		ring_consume(fd, ring, chunks, copy_out ? buf : NULL);
+	}
 	ring_produce(fd, ring, chunks);
 	reap(pid, "ring consumer");
 	t = (now() - t0) * 1e3;
@@ -165,6 +167,7 @@ static double stream_fd(bool socket)
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
+		pin_to_cpu(1);
 		close(fds[1]);
 		fd_consume(fds[0], chunks, buf);
 	}
@@ -210,7 +213,7 @@ void bench_stream(void)
 	struct series *alone = series_new(w, "the producer's memset alone", "ms");
 	double mib = P.stream_bytes / (double)(1 << 20);
 
-	for (int r = 0; r < P.rounds; r++) {
+	for_each_round(r) {
 		series_add(ring, stream_ring(false));
 		series_add(copy, stream_ring(true));
 		series_add(pipe, stream_fd(false));
