@@ -28,7 +28,7 @@
 
 struct bench_params P = {
 	.rounds = 7,
-	.trips = 2000,
+	.trips = 10000,
 	.pairs = 20000,
 	.cycles = { 2000, 1000, 10 },
 	.touch_bytes = 256UL << 20,

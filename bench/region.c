@@ -193,58 +193,48 @@ static const char *const memfd_steps[MEMFD_STEPS] = {
 	"memfd: touch", "memfd: munmap", "memfd: close",
 };
 
+/* Run @expr, adding the seconds it took to @t. */
+#define TIMED(t, expr)				\
+	do {					\
+		double t0_ = now();		\
+						\
+		expr;				\
+		(t) += now() - t0_;		\
+	} while (0)
+
 static void steps_shmdev(size_t size, double *t)
 {
 	struct shmdev_create c = {
 		.name = (__u64)(unsigned long)"bench-steps", .size = size,
 		.mode = 0600,
 	};
-	double s[SHMDEV_STEPS + 1];
 	char *p;
-	int fd;
+	int fd, ret;
 
-	s[0] = now();
-	fd = open("/dev/shmdev", O_RDWR | O_CLOEXEC);
-	s[1] = now();
-	if (fd < 0 || ioctl(fd, SHMDEV_IOC_CREATE, &c))
+	TIMED(t[0], fd = open("/dev/shmdev", O_RDWR | O_CLOEXEC));
+	TIMED(t[1], ret = fd < 0 ? -1 : ioctl(fd, SHMDEV_IOC_CREATE, &c));
+	if (ret)
 		die("SHMDEV_IOC_CREATE");
-	s[2] = now();
-	p = map_fd(fd, size);
-	s[3] = now();
-	touch(p, size);
-	s[4] = now();
-	munmap(p, size);
-	s[5] = now();
-	shmdev_unlink_fd(fd, "bench-steps");
-	s[6] = now();
-	close(fd);
-	s[7] = now();
-	for (int i = 0; i < SHMDEV_STEPS; i++)
-		t[i] += s[i + 1] - s[i];
+	TIMED(t[2], p = map_fd(fd, size));
+	TIMED(t[3], touch(p, size));
+	TIMED(t[4], munmap(p, size));
+	TIMED(t[5], shmdev_unlink_fd(fd, "bench-steps"));
+	TIMED(t[6], close(fd));
 }
 
 static void steps_memfd(size_t size, double *t)
 {
-	double s[MEMFD_STEPS + 1];
 	char *p;
-	int fd;
+	int fd, ret;
 
-	s[0] = now();
-	fd = memfd_create("bench-steps", MFD_CLOEXEC);
-	s[1] = now();
-	if (fd < 0 || ftruncate(fd, size))
+	TIMED(t[0], fd = memfd_create("bench-steps", MFD_CLOEXEC));
+	TIMED(t[1], ret = fd < 0 ? -1 : ftruncate(fd, size));
+	if (ret)
 		die("memfd_create");
-	s[2] = now();
-	p = map_fd(fd, size);
-	s[3] = now();
-	touch(p, size);
-	s[4] = now();
-	munmap(p, size);
-	s[5] = now();
-	close(fd);
-	s[6] = now();
-	for (int i = 0; i < MEMFD_STEPS; i++)
-		t[i] += s[i + 1] - s[i];
+	TIMED(t[2], p = map_fd(fd, size));
+	TIMED(t[3], touch(p, size));
+	TIMED(t[4], munmap(p, size));
+	TIMED(t[5], close(fd));
 }
 
 static void lifecycle_steps(const char *workload, size_t size, long n)

@@ -46,137 +46,151 @@ static bool chunk_ok(const char *c, long k)
 	return c[0] == (char)k && c[CHUNK - 1] == (char)k;
 }
 
-static void ring_consume(int fd, char *ring, long chunks, char *copy)
-{
-	for (long k = 0; k < chunks; k++) {
-		char *slot = ring + (k % SLOTS) * CHUNK;
+/*
+ * One stream: the ring's handle and mapping, or a pipe's or socket's two
+ * ends, and a private chunk buffer (the copy-out consumer's, or the
+ * producer's and the reader's of a pipe or socket).
+ */
+struct stream {
+	int fd;			/* the ring's handle, or the write end */
+	int rfd;		/* the read end */
+	char *ring;
+	char *buf;
+	bool copy_out;
+	long chunks;
+};
 
-		sem_op(fd, SEM_FULL, false);
-		if (copy)
-			slot = memcpy(copy, slot, CHUNK);
+static void ring_consume(struct stream *s)
+{
+	for (long k = 0; k < s->chunks; k++) {
+		char *slot = s->ring + (k % SLOTS) * CHUNK;
+
+		sem_op(s->fd, SEM_FULL, false);
+		if (s->copy_out)
+			slot = memcpy(s->buf, slot, CHUNK);
 		if (!chunk_ok(slot, k))
 			_exit(1);
-		sem_op(fd, SEM_FREE, true);
+		sem_op(s->fd, SEM_FREE, true);
 	}
 	_exit(0);
 }
 
-static void ring_produce(int fd, char *ring, long chunks)
+static void ring_produce(struct stream *s)
 {
-	for (long k = 0; k < chunks; k++) {
-		sem_op(fd, SEM_FREE, false);
-		memset(ring + (k % SLOTS) * CHUNK, (char)k, CHUNK);
-		sem_op(fd, SEM_FULL, true);
+	for (long k = 0; k < s->chunks; k++) {
+		sem_op(s->fd, SEM_FREE, false);
+		memset(s->ring + (k % SLOTS) * CHUNK, (char)k, CHUNK);
+		sem_op(s->fd, SEM_FULL, true);
 	}
 }
 
-static void fd_consume(int fd, long chunks, char *buf)
+static void fd_consume(struct stream *s)
 {
-	for (long k = 0; k < chunks; k++) {
+	close(s->fd);
+	for (long k = 0; k < s->chunks; k++) {
 		for (size_t got = 0; got < CHUNK;) {
-			ssize_t n = read(fd, buf + got, CHUNK - got);
+			ssize_t n = read(s->rfd, s->buf + got, CHUNK - got);
 
 			if (n <= 0)
 				_exit(1);
 			got += n;
 		}
-		if (!chunk_ok(buf, k))
+		if (!chunk_ok(s->buf, k))
 			_exit(1);
 	}
 	_exit(0);
 }
 
-static void fd_produce(int fd, long chunks, char *buf)
+static void fd_produce(struct stream *s)
 {
-	for (long k = 0; k < chunks; k++) {
-		memset(buf, (char)k, CHUNK);
+	close(s->rfd);
+	for (long k = 0; k < s->chunks; k++) {
+		memset(s->buf, (char)k, CHUNK);
 		for (size_t put = 0; put < CHUNK;) {
-			ssize_t n = write(fd, buf + put, CHUNK - put);
+			ssize_t n = write(s->fd, s->buf + put, CHUNK - put);
 
 			if (n < 0)
 				die("write");
 			put += n;
 		}
 	}
+	close(s->fd);
 }
 
-static void reap(pid_t pid, const char *what)
+/*
+ * Milliseconds from the fork of the consumer, on CPU 1, until it has
+ * checked the last chunk the producer, this process, handed it.
+ */
+static double stream_timed(struct stream *s, void (*consume)(struct stream *),
+			   void (*produce)(struct stream *))
 {
+	double t0 = now();
+	pid_t pid = fork();
 	int status;
 
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		pin_to_cpu(1);
+		consume(s);
+	}
+	produce(s);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
-		die_errno(what, EPROTO);
+		die_errno("the consumer", EPROTO);
+	return (now() - t0) * 1e3;
 }
 
 /* Milliseconds to stream P.stream_bytes through the ring. */
 static double stream_ring(bool copy_out)
 {
-	int fd = shmdev_create("bench-stream", RING_BYTES, 0600,
-			       SHMDEV_CREATE_TRANSIENT, 2);
-	long chunks = P.stream_bytes / CHUNK;
-	double t0, t;
-	char *ring, *buf;
-	pid_t pid;
+	struct stream s = {
+		.fd = shmdev_create("bench-stream", RING_BYTES, 0600,
+				    SHMDEV_CREATE_TRANSIENT, 2),
+		.copy_out = copy_out,
+		.chunks = P.stream_bytes / CHUNK,
+	};
+	double t;
 	int ret;
 
-	if (fd < 0)
-		die_errno("shmdev_create", -fd);
-	ret = shmdev_sem_set(fd, SEM_FREE, SLOTS);
+	if (s.fd < 0)
+		die_errno("shmdev_create", -s.fd);
+	ret = shmdev_sem_set(s.fd, SEM_FREE, SLOTS);
 	if (ret < 0)
 		die_errno("shmdev_sem_set", -ret);
-	ring = mmap(NULL, RING_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	buf = malloc(CHUNK);
-	if (ring == MAP_FAILED || !buf)
+	s.ring = mmap(NULL, RING_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      s.fd, 0);
+	s.buf = malloc(CHUNK);
+	if (s.ring == MAP_FAILED || !s.buf)
 		die("mmap");
 	/* Fault the ring in first: it is reused, not streamed through. */
-	memset(ring, 0xff, RING_BYTES);
-	t0 = now();
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0) {
-		pin_to_cpu(1);
-		ring_consume(fd, ring, chunks, copy_out ? buf : NULL);
-	}
-	ring_produce(fd, ring, chunks);
-	reap(pid, "ring consumer");
-	t = (now() - t0) * 1e3;
-	munmap(ring, RING_BYTES);
-	free(buf);
-	close(fd);
+	memset(s.ring, 0xff, RING_BYTES);
+	t = stream_timed(&s, ring_consume, ring_produce);
+	munmap(s.ring, RING_BYTES);
+	free(s.buf);
+	close(s.fd);
 	return t;
 }
 
 /* The same through a pipe, or through a Unix stream socket. */
 static double stream_fd(bool socket)
 {
-	long chunks = P.stream_bytes / CHUNK;
-	char *buf = malloc(CHUNK);
+	struct stream s = {
+		.buf = malloc(CHUNK),
+		.chunks = P.stream_bytes / CHUNK,
+	};
 	int fds[2];
-	double t0, t;
-	pid_t pid;
+	double t;
 
-	if (!buf)
+	if (!s.buf)
 		die("malloc");
 	if (socket ? socketpair(AF_UNIX, SOCK_STREAM, 0, fds) : pipe(fds))
 		die("pipe");
-	memset(buf, 0xff, CHUNK);
-	t0 = now();
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid == 0) {
-		pin_to_cpu(1);
-		close(fds[1]);
-		fd_consume(fds[0], chunks, buf);
-	}
-	close(fds[0]);
-	fd_produce(fds[1], chunks, buf);
-	close(fds[1]);
-	reap(pid, socket ? "socket consumer" : "pipe consumer");
-	t = (now() - t0) * 1e3;
-	free(buf);
+	s.rfd = fds[0];
+	s.fd = fds[1];
+	memset(s.buf, 0xff, CHUNK);
+	t = stream_timed(&s, fd_consume, fd_produce);
+	free(s.buf);
 	return t;
 }
 
