@@ -302,18 +302,27 @@ check_bench()
 	fi
 }
 
+# For make $1 (demo or bench): install what is missing, build everything
+# and the module for 6.12, showing the log only on failure; prints the
+# kernel's release.
+prepare_6_12()
+{
+	echo "shmdev $1: installing what is missing and building..." >&2
+	mkdir -p "$BUILD/log"
+	(prepare) >"$BUILD/log/$1-prepare.log" 2>&1 || {
+		cat "$BUILD/log/$1-prepare.log" >&2
+		return 1
+	}
+	kdir=$(shmdev_kdir "$(shmdev_kernel_of 6.12)") || return 1
+	build_module "$kdir" >/dev/null || return 1
+	shmdev_kver_of "$kdir"
+}
+
 # make bench: the benchmark on 6.12, its results in bench/results and the
 # README's table between the bench markers.
 bench()
 {
-	echo "shmdev bench: installing what is missing and building..."
-	prepare >"$BUILD/log/bench-prepare.log" || {
-		cat "$BUILD/log/bench-prepare.log"
-		exit 1
-	}
-	kdir=$(shmdev_kdir "$(shmdev_kernel_of 6.12)") || exit 1
-	build_module "$kdir" >/dev/null || exit 1
-	k=$(shmdev_kver_of "$kdir")
+	k=$(prepare_6_12 bench) || exit 1
 	echo "booting the 6.12 guest (QEMU, software emulation); about 5 minutes..."
 	SHMDEV_BENCH_ARGS="${BENCH_ARGS:-}" "$QEMU_DIR/run.sh" bench "$k" check \
 		"/boot/vmlinuz-$k" || {
@@ -382,16 +391,9 @@ all)
 	finish
 	;;
 demo)
-	echo "shmdev demo: installing what is missing and building..."
-	prepare >"$BUILD/log/demo-prepare.log" || {
-		cat "$BUILD/log/demo-prepare.log"
-		exit 1
-	}
-	kdir=$(shmdev_kdir "$(shmdev_kernel_of 6.12)") || exit 1
-	build_module "$kdir" >/dev/null || exit 1
+	k=$(prepare_6_12 demo) || exit 1
 	echo "booting the 6.12 guest (QEMU, software emulation)..."
-	exec "$QEMU_DIR/run.sh" demo "$(shmdev_kver_of "$kdir")" check \
-		"/boot/vmlinuz-$(shmdev_kver_of "$kdir")"
+	exec "$QEMU_DIR/run.sh" demo "$k" check "/boot/vmlinuz-$k"
 	;;
 bench)
 	bench

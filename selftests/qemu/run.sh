@@ -51,7 +51,7 @@ LD_LIBRARY_PATH="$BUILD/userspace" ldd "$BUILD/selftests/lib_test" |
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
 # Slab debugging would slow every allocation the benchmark measures.
 if [ "$mode" = bench ]; then
-	append="$append quiet"
+	append="$append quiet idle=poll"
 else
 	append="$append slub_debug=FZPU slab_nomerge"
 fi
