@@ -56,11 +56,14 @@ set key bottom right box opaque
 set xlabel "speed-up: the peer's time / shmdev's time, median round (right of 1: shmdev is faster)"
 set arrow from 1, graph 0 to 1, graph 1 nohead lw 2 lc rgb "black"
 colour(v, t) = t <= 0 ? 0x7f9cc9 : (v >= t ? 0x2e9e44 : 0xd0352b)
+# A value's label goes right of its whisker, parity and target marker.
+right(hi) = hi > 1 ? hi : 1
+label_x(hi, t) = t > 0 && t >= right(hi) ? t * 1.15 : right(hi)
 plot "$dat" using 2:1:(\$2 < 1 ? \$2 : 1):(\$2 < 1 ? 1 : \$2):(\$1 - 0.35):(\$1 + 0.35):(colour(\$2, \$5)):ytic(6) \
 	with boxxyerror fs solid 0.8 lc rgb variable notitle, \
 	"" using 2:1:3:4 with xerrorbars pt 0 lc rgb "black" title "lowest-highest round", \
 	"" using (\$5 > 0 ? \$5 : 1/0):1 with points pt 9 ps 1.6 lc rgb "black" title "target", \
-	"" using ((\$5 > \$4 && \$5 > 1) ? \$5 * 1.15 : (\$4 > 1 ? \$4 : 1)):1:(sprintf("%.2f", \$2)) \
+	"" using (label_x(\$4, \$5)):1:(sprintf("%.2f", \$2)) \
 	with labels left offset 0.6,0 notitle
 EOF
 rm -f "$dat"
