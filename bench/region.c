@@ -71,13 +71,20 @@ static void shmdev_unlink_fd(int fd, const char *name)
 
 /* --- lifecycle ------------------------------------------------------------- */
 
-static void cycle_shmdev(size_t size)
+/* The middle of every file-backed cycle: map, touch every page, unmap. */
+static void map_touch_unmap(int fd, size_t size)
 {
-	int fd = shmdev_new("bench-lifecycle", size, 0);
 	char *p = map_fd(fd, size);
 
 	touch(p, size);
 	munmap(p, size);
+}
+
+static void cycle_shmdev(size_t size)
+{
+	int fd = shmdev_new("bench-lifecycle", size, 0);
+
+	map_touch_unmap(fd, size);
 	shmdev_unlink_fd(fd, "bench-lifecycle");
 	close(fd);
 }
@@ -86,23 +93,18 @@ static void cycle_shmdev(size_t size)
 static void cycle_shmdev_transient(size_t size)
 {
 	int fd = shmdev_new("bench-lifecycle", size, SHMDEV_CREATE_TRANSIENT);
-	char *p = map_fd(fd, size);
 
-	touch(p, size);
-	munmap(p, size);
+	map_touch_unmap(fd, size);
 	close(fd);
 }
 
 static void cycle_posix(size_t size)
 {
 	int fd = shm_open("/bench-lifecycle", O_RDWR | O_CREAT | O_EXCL, 0600);
-	char *p;
 
 	if (fd < 0 || ftruncate(fd, size))
 		die("shm_open");
-	p = map_fd(fd, size);
-	touch(p, size);
-	munmap(p, size);
+	map_touch_unmap(fd, size);
 	if (shm_unlink("/bench-lifecycle"))
 		die("shm_unlink");
 	close(fd);
@@ -127,13 +129,10 @@ static void cycle_sysv(size_t size)
 static void cycle_memfd(size_t size)
 {
 	int fd = memfd_create("bench-lifecycle", MFD_CLOEXEC);
-	char *p;
 
 	if (fd < 0 || ftruncate(fd, size))
 		die("memfd_create");
-	p = map_fd(fd, size);
-	touch(p, size);
-	munmap(p, size);
+	map_touch_unmap(fd, size);
 	close(fd);
 }
 
