@@ -49,7 +49,9 @@ LD_LIBRARY_PATH="$BUILD/userspace" ldd "$BUILD/selftests/lib_test" |
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$vmdir/initrd.cpio"
 
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
-# Slab debugging would slow every allocation the benchmark measures.
+# The benchmark's guest has no slab debugging, which would slow every
+# allocation it measures, and keeps idle vCPUs polling, since waking a
+# halted one costs a host thread wake-up (Documentation/benchmarks.rst).
 if [ "$mode" = bench ]; then
 	append="$append quiet idle=poll"
 else
