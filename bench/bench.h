@@ -19,6 +19,7 @@
 #define MAX_ROUNDS	31
 #define MAX_SERIES	96
 #define MAX_RATIOS	48
+#define MAX_NOTES	16
 
 /* The workloads' sizes: the full run, or a quick run that checks it works. */
 struct bench_params {
@@ -96,7 +97,6 @@ struct series *series_new(const char *workload, const char *impl,
 			  const char *unit);
 void series_add(struct series *s, double v);
 double series_median(const struct series *s);
-struct series *series_find(const char *workload, const char *impl);
 void ratio_add(const char *workload, const char *label,
 	       const struct series *subject, const struct series *peer,
 	       double target, const char *target_text);
@@ -107,7 +107,6 @@ void note_add(const char *workload, const char *fmt, ...)
 struct series *series_min(const char *workload, const char *impl,
 			  struct series *const *of, int n);
 
-void print_results(const char *kernel);
 
 /* The workloads, each in its own file. */
 void bench_pingpong(void);

@@ -57,8 +57,8 @@ static struct series all_series[MAX_SERIES];
 static int nseries;
 static struct ratio ratios[MAX_RATIOS];
 static int nratios;
-static char *notes[64];
-static const char *note_workload[64];
+static char *notes[MAX_NOTES];
+static const char *note_workload[MAX_NOTES];
 static int nnotes;
 
 double now(void)
@@ -127,15 +127,6 @@ void series_add(struct series *s, double v)
 		s->v[s->n++] = v;
 }
 
-struct series *series_find(const char *workload, const char *impl)
-{
-	for (int i = 0; i < nseries; i++)
-		if (!strcmp(all_series[i].workload, workload) &&
-		    !strcmp(all_series[i].impl, impl))
-			return &all_series[i];
-	return NULL;
-}
-
 struct series *series_min(const char *workload, const char *impl,
 			  struct series *const *of, int n)
 {
@@ -168,8 +159,8 @@ void note_add(const char *workload, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (nnotes == 64)
-		return;
+	if (nnotes == MAX_NOTES)
+		die_errno("too many notes", ENOSPC);
 	va_start(ap, fmt);
 	if (vasprintf(&notes[nnotes], fmt, ap) < 0)
 		die("vasprintf");
@@ -394,7 +385,7 @@ static void print_dat(void)
 	printf("#END dat\n");
 }
 
-void print_results(const char *kernel)
+static void print_results(const char *kernel)
 {
 	print_json(kernel);
 	print_md(kernel);
