@@ -188,7 +188,7 @@ u32 shmdev_current_rights(struct shmdev_region *r)
 
 /**
  * shmdev_handle_rights - the rights a bound handle may use now
- * @sf: a bound handle
+ * @sf: a region fd
  *
  * A handle may use a right that it was bound with and that the region's
  * current permissions still grant to the credentials that bound it.
@@ -220,6 +220,22 @@ static void shmdev_perm_publish(struct shmdev_region *r,
 static const char shmdev_right_chars[] = "rwxa";
 
 /**
+ * shmdev_seq_rights - print rights as letters r, w, x, a, or "-" for none
+ * @m: the seq_file
+ * @rights: %SHMDEV_ACCESS_* bits
+ */
+void shmdev_seq_rights(struct seq_file *m, u32 rights)
+{
+	u32 bit;
+
+	if (!rights)
+		seq_putc(m, '-');
+	for (bit = 0; bit < 4; bit++)
+		if (rights & BIT(bit))
+			seq_putc(m, shmdev_right_chars[bit]);
+}
+
+/**
  * shmdev_seq_acl - print a region's ACL in text form, as u:ID:RIGHTS,...
  * @m: the seq_file of /proc/driver/shmdev
  * @r: the region
@@ -231,7 +247,7 @@ void shmdev_seq_acl(struct seq_file *m, struct shmdev_region *r)
 {
 	struct user_namespace *ns = seq_user_ns(m);
 	const struct shmdev_permset *p;
-	u32 i, bit;
+	u32 i;
 
 	rcu_read_lock();
 	p = rcu_dereference(r->perm);
@@ -246,11 +262,7 @@ void shmdev_seq_acl(struct seq_file *m, struct shmdev_region *r)
 		else
 			seq_printf(m, "%sg:%u:", i ? "," : "",
 				   from_kgid_munged(ns, e->gid));
-		if (!e->rights)
-			seq_putc(m, '-');
-		for (bit = 0; bit < 4; bit++)
-			if (e->rights & BIT(bit))
-				seq_putc(m, shmdev_right_chars[bit]);
+		shmdev_seq_rights(m, e->rights);
 	}
 	rcu_read_unlock();
 }
@@ -290,7 +302,7 @@ static u32 shmdev_acl_snapshot(struct shmdev_region *r,
 }
 
 /**
- * shmdev_ioc_get_acl - SHMDEV_IOC_GET_ACL: read the bound region's ACL
+ * shmdev_ioc_get_acl - SHMDEV_IOC_GET_ACL: read the region's ACL
  * @sf: the handle, which needs READ or ADMIN
  * @uarg: user pointer to struct shmdev_acl
  *
@@ -310,9 +322,7 @@ int shmdev_ioc_get_acl(struct shmdev_file *sf, void __user *uarg)
 	ret = shmdev_acl_check(&args);
 	if (ret)
 		return ret;
-	r = shmdev_file_region(sf);
-	if (!r)
-		return -ENXIO;
+	r = sf->region;
 	if (!(shmdev_handle_rights(sf) &
 	      (SHMDEV_ACCESS_READ | SHMDEV_ACCESS_ADMIN)))
 		return -EACCES;
@@ -397,7 +407,7 @@ static int shmdev_acl_from_user(struct shmdev_permset *p, u64 uptr)
 }
 
 /**
- * shmdev_ioc_set_acl - SHMDEV_IOC_SET_ACL: replace the bound region's ACL
+ * shmdev_ioc_set_acl - SHMDEV_IOC_SET_ACL: replace the region's ACL
  * @sf: the handle, which needs ADMIN
  * @uarg: user pointer to struct shmdev_acl
  *
@@ -420,9 +430,7 @@ int shmdev_ioc_set_acl(struct shmdev_file *sf, void __user *uarg)
 		return ret;
 	if (args.count > SHMDEV_ACL_MAX)
 		return -EINVAL;
-	r = shmdev_file_region(sf);
-	if (!r)
-		return -ENXIO;
+	r = sf->region;
 	p = shmdev_permset_new(INVALID_UID, INVALID_GID, 0, args.count);
 	if (!p)
 		return -ENOMEM;
@@ -540,9 +548,7 @@ int shmdev_ioc_set_perm(struct shmdev_file *sf, void __user *uarg)
 	ret = shmdev_perm_check(&args, &uid, &gid);
 	if (ret)
 		return ret;
-	r = shmdev_file_region(sf);
-	if (!r)
-		return -ENXIO;
+	r = sf->region;
 
 	mutex_lock(&r->lock);
 	old = shmdev_perm_locked(r);

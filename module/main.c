@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shmdev - the misc device /dev/shmdev: open/release, ioctl dispatch and
- * the debugfs statistics. Regions and their limits are in region.c.
+ * shmdev - the control device /dev/shmdev: the ioctls that create, open,
+ * find and list regions, the debugfs statistics, and module init and exit.
+ * The control device holds no state; CREATE and OPEN return a region fd
+ * (handle.c), on which everything else about a region is done. Regions and
+ * their limits are in region.c.
  */
 
 #include <linux/debugfs.h>
@@ -17,37 +20,20 @@
 
 struct shmdev_stats shmdev_stats;
 
-/* Handles come from their own accounted cache so that leaks show by name. */
-static struct kmem_cache *shmdev_file_cache;
-
 static struct dentry *shmdev_debugfs_dir;
 
 static int shmdev_open(struct inode *inode, struct file *file)
 {
-	struct shmdev_file *sf;
-
-	sf = kmem_cache_zalloc(shmdev_file_cache, GFP_KERNEL_ACCOUNT);
-	if (!sf)
-		return -ENOMEM;
-	mutex_init(&sf->lock);
-	sf->file = file;
-	file->private_data = sf;
-	atomic_long_inc(&shmdev_stats.handles);
 	return nonseekable_open(inode, file);
 }
 
-static int shmdev_release(struct inode *inode, struct file *file)
-{
-	struct shmdev_file *sf = file->private_data;
-
-	shmdev_file_unbind(sf);
-	mutex_destroy(&sf->lock);
-	kmem_cache_free(shmdev_file_cache, sf);
-	atomic_long_dec(&shmdev_stats.handles);
-	return 0;
-}
-
-static int shmdev_ioc_version(struct shmdev_version __user *uarg)
+/**
+ * shmdev_ioc_version - SHMDEV_IOC_VERSION: the ABI revision and features
+ * @uarg: user pointer to struct shmdev_version
+ *
+ * Return: 0 or a negative errno.
+ */
+int shmdev_ioc_version(void __user *uarg)
 {
 	struct shmdev_version args;
 
@@ -70,36 +56,21 @@ static int shmdev_ioc_version(struct shmdev_version __user *uarg)
 static long shmdev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
-	struct shmdev_file *sf = file->private_data;
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
 	case SHMDEV_IOC_VERSION:
 		return shmdev_ioc_version(argp);
 	case SHMDEV_IOC_CREATE:
-		return shmdev_ioc_create(sf, argp);
+		return shmdev_ioc_create(argp);
 	case SHMDEV_IOC_OPEN:
-		return shmdev_ioc_open(sf, argp);
+		return shmdev_ioc_open(argp);
 	case SHMDEV_IOC_UNLINK:
-		return shmdev_ioc_unlink(sf, argp);
+		return shmdev_ioc_unlink(NULL, argp);
 	case SHMDEV_IOC_STAT:
-		return shmdev_ioc_stat(sf, argp);
+		return shmdev_ioc_stat(NULL, argp);
 	case SHMDEV_IOC_LIST:
-		return shmdev_ioc_list(sf, argp);
-	case SHMDEV_IOC_GET_ACL:
-		return shmdev_ioc_get_acl(sf, argp);
-	case SHMDEV_IOC_SET_ACL:
-		return shmdev_ioc_set_acl(sf, argp);
-	case SHMDEV_IOC_SET_PERM:
-		return shmdev_ioc_set_perm(sf, argp);
-	case SHMDEV_IOC_SEM_WAIT:
-		return shmdev_ioc_sem_wait(sf, argp);
-	case SHMDEV_IOC_SEM_POST:
-		return shmdev_ioc_sem_post(sf, argp);
-	case SHMDEV_IOC_SEM_GET:
-		return shmdev_ioc_sem_get(sf, argp);
-	case SHMDEV_IOC_SEM_SET:
-		return shmdev_ioc_sem_set(sf, argp);
+		return shmdev_ioc_list(argp);
 	default:
 		return -ENOTTY;
 	}
@@ -108,10 +79,8 @@ static long shmdev_ioctl(struct file *file, unsigned int cmd,
 static const struct file_operations shmdev_fops = {
 	.owner		= THIS_MODULE,
 	.open		= shmdev_open,
-	.release	= shmdev_release,
 	.unlocked_ioctl	= shmdev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.mmap		= shmdev_mmap,
 };
 
 static struct miscdevice shmdev_misc = {
@@ -135,13 +104,13 @@ static int __init shmdev_init(void)
 {
 	int ret;
 
-	shmdev_file_cache = KMEM_CACHE(shmdev_file, SLAB_ACCOUNT);
-	if (!shmdev_file_cache)
-		return -ENOMEM;
+	ret = shmdev_handle_init();
+	if (ret)
+		return ret;
 
 	ret = shmdev_region_init();
 	if (ret)
-		goto err_destroy_cache;
+		goto err_handle_exit;
 
 	ret = misc_register(&shmdev_misc);
 	if (ret)
@@ -155,8 +124,8 @@ static int __init shmdev_init(void)
 
 err_region_exit:
 	shmdev_region_exit();
-err_destroy_cache:
-	kmem_cache_destroy(shmdev_file_cache);
+err_handle_exit:
+	shmdev_handle_exit();
 	return ret;
 }
 
@@ -165,7 +134,7 @@ static void __exit shmdev_exit(void)
 	debugfs_remove(shmdev_debugfs_dir);
 	misc_deregister(&shmdev_misc);
 	shmdev_region_exit();
-	kmem_cache_destroy(shmdev_file_cache);
+	shmdev_handle_exit();
 }
 
 module_init(shmdev_init);

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shmdev regions: the registry of names and ids, per-user and global
- * limits, region lifetime, the region ioctls (CREATE, OPEN, UNLINK, STAT,
- * LIST), the mmap handler and the /proc/driver/shmdev table.
+ * limits, region lifetime and backing memory, the region ioctls (CREATE,
+ * OPEN, UNLINK, STAT, LIST) and the /proc/driver/shmdev table.
  *
  * A region's pages live in a shmem file, as for System V shared memory, so
  * they are zeroed, swappable and charged to the memory cgroup of the task
  * that faults them in, and futexes inside a region work across processes.
- * The mmap handler points the VMA at the shmem file and wraps shmem's
- * vm_ops, so the driver still sees every open, close and fault.
+ * Region fds are files of that shmem inode with shmdev's file operations
+ * (handle.c), and they are what mappings map (mmap.c).
  */
 
 #include <linux/capability.h>
@@ -95,9 +95,6 @@ static const struct rhashtable_params shmdev_name_params = {
 	.head_offset		= offsetof(struct shmdev_region, node),
 	.automatic_shrinking	= true,
 };
-
-/* The wrapped vm_ops of shmem, recorded at the first mmap. */
-static const struct vm_operations_struct *shmdev_backing_vm_ops;
 
 /**
  * shmdev_name_valid - check a region name
@@ -210,6 +207,101 @@ static void shmdev_uncharge(struct shmdev_user *u, u64 bytes)
 	shmdev_user_put_if_unused(u);
 }
 
+/* --- backing memory ------------------------------------------------ */
+
+/*
+ * The internal shmem mount has no size or inode limit, so shmem's -ENOSPC
+ * (a failed inode allocation, a refused memory commitment) means memory
+ * ran out; ENOSPC is ours to mean "a shmdev limit was reached".
+ */
+static int shmdev_shmem_errno(int err)
+{
+	return err == -ENOSPC ? -ENOMEM : err;
+}
+
+/*
+ * Make the region's shmem inode shmdev's. Region fds are files of this
+ * inode with shmdev's file operations, so every mapping's vm_file is one
+ * of them; what is left is the inode itself, which /proc/PID/fd,
+ * /proc/PID/map_files and open_by_handle_at() reach by path:
+ *  - no file type, as an anonymous inode has none: nothing treats it as
+ *    a regular file, so truncate(), ftruncate() and fallocate() refuse
+ *    it, and shmem never gives huge pages (MADV_COLLAPSE, khugepaged) to
+ *    its mappings behind the fault handler's back;
+ *  - owned by root with mode 0600, and an open that fails with ENXIO:
+ *    nobody opens the pages as a shmem file, and only root may change the
+ *    inode's attributes.
+ * Nothing else has seen the inode yet; it is sealed before it has pages,
+ * so that none of them is a huge folio.
+ */
+static void shmdev_backing_seal(struct shmdev_region *r)
+{
+	struct inode *inode = file_inode(r->shm_file);
+
+	inode_lock(inode);
+	r->shm_inode_fop = inode->i_fop;
+	inode->i_mode = 0600;
+	inode->i_uid = GLOBAL_ROOT_UID;
+	inode->i_gid = GLOBAL_ROOT_GID;
+	inode->i_fop = &shmdev_inode_fops;
+	inode_unlock(inode);
+}
+
+/*
+ * Drop the pages, then give the inode shmem's file operations back, so
+ * that nothing of the module is left in it should something still hold it
+ * (an inotify watch, an O_PATH descriptor), and make it a regular file
+ * again, as shmem frees one, but with no permission bits: an open by path
+ * gets an empty file, and only with CAP_DAC_OVERRIDE. Then drop the shmem
+ * file. No region fd, and so no mapping, is left.
+ */
+static void shmdev_backing_release(struct shmdev_region *r)
+{
+	struct inode *inode = file_inode(r->shm_file);
+	const struct file_operations *fop = r->shm_inode_fop;
+
+	if (fop) {
+		inode_lock(inode);
+		shmem_truncate_range(inode, 0, (loff_t)-1);
+		inode->i_fop = fop;
+		inode->i_mode = S_IFREG;
+		inode_unlock(inode);
+	}
+	fput(r->shm_file);
+}
+
+static int shmdev_region_backing(struct shmdev_region *r)
+{
+	struct file *file;
+	char *fname;
+	int ret;
+
+	fname = kasprintf(GFP_KERNEL, "shmdev:%s", r->name);
+	if (!fname)
+		return -ENOMEM;
+	/* Pages are charged as they are allocated, as for memfd. */
+	file = shmem_file_setup(fname, r->size, VM_NORESERVE);
+	kfree(fname);
+	if (IS_ERR(file))
+		return shmdev_shmem_errno(PTR_ERR(file));
+	r->shm_file = file;
+	shmdev_backing_seal(r);
+	if (!(r->flags & SHMDEV_CREATE_POPULATE))
+		return 0;
+	/*
+	 * Populating more than the machine can spare would end in the OOM
+	 * killer, which picks processes that do not even hold the pages.
+	 */
+	if (PAGE_ALIGN(r->size) >> PAGE_SHIFT > si_mem_available())
+		return -ENOMEM;
+	/*
+	 * shmem's own fallocate: vfs_fallocate() refuses the inode now that
+	 * it is no regular file, and as none, it gets no huge folio here.
+	 */
+	ret = file->f_op->fallocate(file, 0, 0, r->size);
+	return shmdev_shmem_errno(ret);
+}
+
 /* --- lifetime ------------------------------------------------------- */
 
 static struct shmdev_region *shmdev_lookup(const char *name)
@@ -225,7 +317,7 @@ static void shmdev_region_unregister(struct shmdev_region *r)
 	if (r->linked) {
 		rhashtable_remove_fast(&shmdev_names, &r->node,
 				       shmdev_name_params);
-		r->linked = false;
+		WRITE_ONCE(r->linked, false);
 	}
 	if (r->id)
 		xa_erase(&shmdev_ids, r->id);
@@ -238,7 +330,7 @@ static void shmdev_region_unregister(struct shmdev_region *r)
 static void shmdev_region_free(struct shmdev_region *r)
 {
 	if (r->shm_file)
-		fput(r->shm_file);
+		shmdev_backing_release(r);
 	put_pid(r->creator);
 	put_user_ns(r->user_ns);
 	/* No handle, so no fault or waiter, can reach the region any more. */
@@ -290,69 +382,15 @@ static struct shmdev_region *shmdev_region_find(const char *name)
 	return r;
 }
 
-/* --- handles -------------------------------------------------------- */
-
 /**
- * shmdev_file_region - the region a handle is bound to
- * @sf: the handle
- *
- * The binding never changes once made, and the handle holds a reference to
- * the region, so the result stays valid while the caller holds the file.
- *
- * Return: the region, or NULL if the handle is not bound.
+ * shmdev_touch_attach - record an OPEN or mmap in a region's attach time
+ * @r: the region
  */
-struct shmdev_region *shmdev_file_region(struct shmdev_file *sf)
-{
-	/* Pairs with shmdev_file_bind(): a region seen has its binding set. */
-	return smp_load_acquire(&sf->region);
-}
-
-static void shmdev_touch_attach(struct shmdev_region *r)
+void shmdev_touch_attach(struct shmdev_region *r)
 {
 	mutex_lock(&r->lock);
 	r->attach_time = shmdev_now();
 	mutex_unlock(&r->lock);
-}
-
-/* Lock @sf for binding it; -EBUSY, unlocked, if it is bound already. */
-static int shmdev_file_lock_unbound(struct shmdev_file *sf)
-{
-	mutex_lock(&sf->lock);
-	if (!sf->region)
-		return 0;
-	mutex_unlock(&sf->lock);
-	return -EBUSY;
-}
-
-/* Bind @sf to @r, handing it the caller's reference to @r. */
-static void shmdev_file_bind(struct shmdev_file *sf, struct shmdev_region *r,
-			     u32 access, bool ipc_owner)
-{
-	lockdep_assert_held(&sf->lock);
-	sf->access = access;
-	sf->ipc_owner = ipc_owner;
-	sf->sys_admin = ns_capable_noaudit(r->user_ns, CAP_SYS_ADMIN);
-	sf->cred = get_current_cred();
-	atomic_long_inc(&r->handles);
-	shmdev_touch_attach(r);
-	/* Publish the binding last; pairs with shmdev_file_region(). */
-	smp_store_release(&sf->region, r);
-}
-
-/**
- * shmdev_file_unbind - release a handle's binding, as its file goes away
- * @sf: the handle
- */
-void shmdev_file_unbind(struct shmdev_file *sf)
-{
-	struct shmdev_region *r = sf->region;
-
-	if (!r)
-		return;
-	shmdev_sem_undo(sf);
-	atomic_long_dec(&r->handles);
-	put_cred(sf->cred);
-	shmdev_region_put(r);
 }
 
 /* --- CREATE --------------------------------------------------------- */
@@ -395,43 +433,6 @@ static void shmdev_unreserve(struct shmdev_user *u, u64 size)
 	mutex_unlock(&shmdev_registry_lock);
 }
 
-/*
- * The internal shmem mount has no size or inode limit, so shmem's -ENOSPC
- * (a failed inode allocation, a refused memory commitment) means memory
- * ran out; ENOSPC is ours to mean "a shmdev limit was reached".
- */
-static int shmdev_shmem_errno(int err)
-{
-	return err == -ENOSPC ? -ENOMEM : err;
-}
-
-static int shmdev_region_backing(struct shmdev_region *r)
-{
-	struct file *file;
-	char *fname;
-	int ret;
-
-	fname = kasprintf(GFP_KERNEL, "shmdev:%s", r->name);
-	if (!fname)
-		return -ENOMEM;
-	/* Pages are charged as they are allocated, as for memfd. */
-	file = shmem_file_setup(fname, r->size, VM_NORESERVE);
-	kfree(fname);
-	if (IS_ERR(file))
-		return shmdev_shmem_errno(PTR_ERR(file));
-	r->shm_file = file;
-	if (!(r->flags & SHMDEV_CREATE_POPULATE))
-		return 0;
-	/*
-	 * Populating more than the machine can spare would end in the OOM
-	 * killer, which picks processes that do not even hold the pages.
-	 */
-	if (PAGE_ALIGN(r->size) >> PAGE_SHIFT > si_mem_available())
-		return -ENOMEM;
-	ret = vfs_fallocate(file, 0, 0, r->size);
-	return shmdev_shmem_errno(ret);
-}
-
 /* A new, unregistered region holding the charge @u; one reference. */
 static struct shmdev_region *shmdev_region_new(const char *name,
 					       const struct shmdev_create *args,
@@ -448,7 +449,7 @@ static struct shmdev_region *shmdev_region_new(const char *name,
 	mutex_init(&r->lock);
 	memcpy(r->name, name, SHMDEV_NAME_MAX);
 	r->size = args->size;
-	r->flags = args->flags;
+	r->flags = args->flags & ~SHMDEV_CREATE_NOCLOEXEC;
 	r->nsems = args->nsems;
 	r->user_ns = get_user_ns(current_user_ns());
 	r->creator = get_task_pid(current, PIDTYPE_TGID);
@@ -475,7 +476,10 @@ static struct shmdev_region *shmdev_region_new(const char *name,
 	return r;
 }
 
-/* Make a fully built region findable; on failure it is freed. */
+/*
+ * Make a fully built region findable. On failure the caller still holds
+ * the region, unregistered.
+ */
 static int shmdev_region_register(struct shmdev_region *r)
 {
 	int ret;
@@ -483,46 +487,54 @@ static int shmdev_region_register(struct shmdev_region *r)
 	mutex_lock(&shmdev_registry_lock);
 	if (shmdev_lookup(r->name)) {
 		ret = -EEXIST;
-		goto err_unregister;
+		goto out_unlock;
 	}
 	ret = xa_alloc_cyclic(&shmdev_ids, &r->id, r, xa_limit_32b,
 			      &shmdev_next_id, GFP_KERNEL);
 	if (ret < 0)
-		goto err_unregister;
+		goto out_unlock;
 	ret = rhashtable_insert_fast(&shmdev_names, &r->node,
 				     shmdev_name_params);
 	if (ret) {
+		xa_erase(&shmdev_ids, r->id);
+		r->id = 0;
 		ret = -ENOMEM;
-		goto err_unregister;
+		goto out_unlock;
 	}
-	r->linked = true;
+	WRITE_ONCE(r->linked, true);
 	/* A persistent region is kept by the registry while named. */
 	if (!(r->flags & SHMDEV_CREATE_TRANSIENT))
 		kref_get(&r->ref);
+	ret = 0;
+out_unlock:
 	mutex_unlock(&shmdev_registry_lock);
-	return 0;
-
-err_unregister:
-	shmdev_region_unregister(r);
-	mutex_unlock(&shmdev_registry_lock);
-	shmdev_region_free(r);
 	return ret;
 }
 
+/*
+ * Reserve the descriptor a new region fd gets, before anything else is
+ * done, so that running out of descriptors leaves nothing behind.
+ */
+static int shmdev_fd_reserve(bool nocloexec)
+{
+	return get_unused_fd_flags(nocloexec ? 0 : O_CLOEXEC);
+}
+
 /**
- * shmdev_ioc_create - SHMDEV_IOC_CREATE: create a region and bind to it
- * @sf: the handle, bound with every right on success
+ * shmdev_ioc_create - SHMDEV_IOC_CREATE: create a region, return its fd
  * @uarg: user pointer to struct shmdev_create
  *
- * Return: 0 or a negative errno; on failure nothing is left behind.
+ * Return: a new region fd bound with every right, or a negative errno;
+ * on failure nothing is left behind.
  */
-int shmdev_ioc_create(struct shmdev_file *sf, void __user *uarg)
+int shmdev_ioc_create(void __user *uarg)
 {
 	char name[SHMDEV_NAME_MAX];
 	struct shmdev_create args;
 	struct shmdev_region *r;
 	struct shmdev_user *u;
-	int ret;
+	struct file *file;
+	int fd, ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
@@ -533,43 +545,56 @@ int shmdev_ioc_create(struct shmdev_file *sf, void __user *uarg)
 	if (ret)
 		return ret;
 
-	ret = shmdev_file_lock_unbound(sf);
-	if (ret)
-		return ret;
+	fd = shmdev_fd_reserve(args.flags & SHMDEV_CREATE_NOCLOEXEC);
+	if (fd < 0)
+		return fd;
 	ret = shmdev_reserve(name, args.size, &u);
 	if (ret)
-		goto out_unlock;
+		goto err_put_fd;
 	r = shmdev_region_new(name, &args, u);
 	if (IS_ERR(r)) {
 		shmdev_unreserve(u, args.size);
 		ret = PTR_ERR(r);
-		goto out_unlock;
+		goto err_put_fd;
+	}
+	file = shmdev_handle_new(r, SHMDEV_ACCESS_ALL,
+				 shmdev_current_ipc_owner(r));
+	if (IS_ERR(file)) {
+		shmdev_region_put(r);
+		ret = PTR_ERR(file);
+		goto err_put_fd;
 	}
 	ret = shmdev_region_register(r);
 	if (ret)
-		goto out_unlock;
-	shmdev_file_bind(sf, r, SHMDEV_ACCESS_ALL, shmdev_current_ipc_owner(r));
-out_unlock:
-	mutex_unlock(&sf->lock);
+		goto err_put_file;
+	fd_install(fd, file);
+	return fd;
+
+err_put_file:
+	/* The handle holds the only reference: this frees the region. */
+	fput(file);
+err_put_fd:
+	put_unused_fd(fd);
 	return ret;
 }
 
 /* --- OPEN and UNLINK -------------------------------------------------- */
 
 /**
- * shmdev_ioc_open - SHMDEV_IOC_OPEN: bind a handle to an existing region
- * @sf: the handle
+ * shmdev_ioc_open - SHMDEV_IOC_OPEN: return a new fd for an existing region
  * @uarg: user pointer to struct shmdev_open
  *
- * Return: 0 or a negative errno.
+ * Return: a new region fd bound with the rights asked for, or a negative
+ * errno.
  */
-int shmdev_ioc_open(struct shmdev_file *sf, void __user *uarg)
+int shmdev_ioc_open(void __user *uarg)
 {
 	char name[SHMDEV_NAME_MAX];
 	struct shmdev_region *r;
 	struct shmdev_open args;
+	struct file *file;
 	bool ipc_owner;
-	int ret;
+	int fd, ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
@@ -581,68 +606,45 @@ int shmdev_ioc_open(struct shmdev_file *sf, void __user *uarg)
 	if (ret)
 		return ret;
 
-	ret = shmdev_file_lock_unbound(sf);
-	if (ret)
-		return ret;
+	fd = shmdev_fd_reserve(args.flags & SHMDEV_OPEN_NOCLOEXEC);
+	if (fd < 0)
+		return fd;
 	r = shmdev_region_find(name);
 	if (!r) {
 		ret = -ENOENT;
-		goto out_unlock;
+		goto err_put_fd;
 	}
 	ipc_owner = shmdev_current_ipc_owner(r);
 	if ((shmdev_rights(r, current_cred(), ipc_owner) & args.access) !=
 	    args.access) {
-		shmdev_region_put(r);
 		ret = -EACCES;
-		goto out_unlock;
+		goto err_put_region;
 	}
-	shmdev_file_bind(sf, r, args.access, ipc_owner);
-out_unlock:
-	mutex_unlock(&sf->lock);
+	file = shmdev_handle_new(r, args.access, ipc_owner);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_put_region;
+	}
+	fd_install(fd, file);
+	return fd;
+
+err_put_region:
+	shmdev_region_put(r);
+err_put_fd:
+	put_unused_fd(fd);
 	return ret;
 }
 
-/**
- * shmdev_ioc_unlink - SHMDEV_IOC_UNLINK: remove a region's name
- * @sf: the handle (need not be bound)
- * @uarg: user pointer to struct shmdev_unlink
- *
- * The name goes at once; the memory goes with the last handle and mapping.
- * The semaphores fail with EIDRM from now on, unless the caller asked
- * %SHMDEV_UNLINK_KEEP_SEMS.
- *
- * Return: 0 or a negative errno.
+/*
+ * Remove the name of @r, found under the registry lock, and drop the lock.
+ * The semaphores fail with EIDRM unless @flags keeps them.
  */
-int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *uarg)
+static void shmdev_region_unlink(struct shmdev_region *r, u32 flags)
 {
-	char name[SHMDEV_NAME_MAX];
-	struct shmdev_unlink args;
-	struct shmdev_region *r;
-	int ret;
-
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (args.flags & ~SHMDEV_UNLINK_FLAGS_VALID || args.pad ||
-	    memchr_inv(args.reserved, 0, sizeof(args.reserved)))
-		return -EINVAL;
-	ret = shmdev_name_from_user(name, args.name);
-	if (ret)
-		return ret;
-
-	mutex_lock(&shmdev_registry_lock);
-	r = shmdev_lookup(name);
-	if (!r) {
-		ret = -ENOENT;
-		goto out_unlock;
-	}
-	if (!(shmdev_current_rights(r) & SHMDEV_ACCESS_ADMIN)) {
-		ret = -EACCES;
-		goto out_unlock;
-	}
+	lockdep_assert_held(&shmdev_registry_lock);
 	rhashtable_remove_fast(&shmdev_names, &r->node, shmdev_name_params);
-	r->linked = false;
+	WRITE_ONCE(r->linked, false);
 	mutex_lock(&r->lock);
-	r->unlinked = true;
 	r->change_time = shmdev_now();
 	mutex_unlock(&r->lock);
 	/* Keep it while its semaphores' sleepers are sent away. */
@@ -651,9 +653,63 @@ int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *uarg)
 	if (!(r->flags & SHMDEV_CREATE_TRANSIENT))
 		kref_put(&r->ref, shmdev_region_unregister_ref);
 	mutex_unlock(&shmdev_registry_lock);
-	if (!(args.flags & SHMDEV_UNLINK_KEEP_SEMS))
+	if (!(flags & SHMDEV_UNLINK_KEEP_SEMS))
 		shmdev_sems_remove(r);
 	shmdev_region_put(r);
+}
+
+/*
+ * The name an UNLINK or STAT gives in @uptr: one on /dev/shmdev (@sf
+ * NULL), where 0 is a NULL pointer like any other; none (0, meaning @sf's
+ * own region) on a region fd.
+ */
+static int shmdev_name_arg(struct shmdev_file *sf, u64 uptr, char *name)
+{
+	if (sf)
+		return uptr ? -EINVAL : 0;
+	return shmdev_name_from_user(name, uptr);
+}
+
+/**
+ * shmdev_ioc_unlink - SHMDEV_IOC_UNLINK: remove a region's name
+ * @sf: the region fd whose region goes, or NULL on /dev/shmdev (by name)
+ * @uarg: user pointer to struct shmdev_unlink
+ *
+ * The name goes at once; the memory goes with the last region fd and
+ * mapping. The semaphores fail with EIDRM from now on, unless the caller
+ * asked %SHMDEV_UNLINK_KEEP_SEMS.
+ *
+ * Return: 0 or a negative errno.
+ */
+int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *uarg)
+{
+	char name[SHMDEV_NAME_MAX];
+	struct shmdev_unlink args;
+	struct shmdev_region *r;
+	u32 rights;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags & ~SHMDEV_UNLINK_FLAGS_VALID || args.pad ||
+	    memchr_inv(args.reserved, 0, sizeof(args.reserved)))
+		return -EINVAL;
+	ret = shmdev_name_arg(sf, args.name, name);
+	if (ret)
+		return ret;
+
+	mutex_lock(&shmdev_registry_lock);
+	r = sf ? sf->region : shmdev_lookup(name);
+	if (!r || !r->linked) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	rights = sf ? shmdev_handle_rights(sf) : shmdev_current_rights(r);
+	if (!(rights & SHMDEV_ACCESS_ADMIN)) {
+		ret = -EACCES;
+		goto out_unlock;
+	}
+	shmdev_region_unlink(r, args.flags);
 	return 0;
 
 out_unlock:
@@ -667,59 +723,100 @@ static u32 shmdev_region_state(struct shmdev_region *r)
 {
 	u32 state = 0;
 
-	lockdep_assert_held(&r->lock);
 	if (r->flags & SHMDEV_CREATE_TRANSIENT)
 		state |= SHMDEV_STATE_TRANSIENT;
 	if (r->flags & SHMDEV_CREATE_POPULATE)
 		state |= SHMDEV_STATE_POPULATED;
-	if (r->unlinked)
+	if (!READ_ONCE(r->linked))
 		state |= SHMDEV_STATE_UNLINKED;
 	return state;
 }
 
-/* Owner, group (in @ns), mode and ACL size of @r. */
-static void shmdev_perm_fill(struct shmdev_region *r,
-			     struct user_namespace *ns, u32 *uid, u32 *gid,
-			     u32 *mode, u32 *acl_count)
+/**
+ * shmdev_region_info - take a snapshot of a region's changing attributes
+ * @r: the region
+ * @ns: the user namespace to show its owner and group in
+ * @info: the snapshot
+ */
+void shmdev_region_info(struct shmdev_region *r, struct user_namespace *ns,
+			struct shmdev_region_info *info)
 {
 	const struct shmdev_permset *p;
 
+	mutex_lock(&r->lock);
 	rcu_read_lock();
 	p = rcu_dereference(r->perm);
-	*uid = from_kuid_munged(ns, p->uid);
-	*gid = from_kgid_munged(ns, p->gid);
-	*mode = p->mode;
-	if (acl_count)
-		*acl_count = p->count;
+	info->uid = from_kuid_munged(ns, p->uid);
+	info->gid = from_kgid_munged(ns, p->gid);
+	info->mode = p->mode;
+	info->acl_count = p->count;
 	rcu_read_unlock();
+	info->attach_time = r->attach_time;
+	info->change_time = r->change_time;
+	mutex_unlock(&r->lock);
+	info->state = shmdev_region_state(r);
+	info->handles = atomic_long_read(&r->handles);
+	info->mappings = atomic_long_read(&r->mappings);
+	info->resident_pages = READ_ONCE(r->shm_file->f_mapping->nrpages);
 }
 
 static void shmdev_fill_stat(struct shmdev_region *r, struct shmdev_stat *st)
 {
 	struct user_namespace *ns = current_user_ns();
+	struct shmdev_region_info info;
 
-	mutex_lock(&r->lock);
-	shmdev_perm_fill(r, ns, &st->uid, &st->gid, &st->mode, &st->acl_count);
-	st->state = shmdev_region_state(r);
-	st->attach_time = r->attach_time;
-	st->change_time = r->change_time;
-	mutex_unlock(&r->lock);
+	shmdev_region_info(r, ns, &info);
+	st->uid = info.uid;
+	st->gid = info.gid;
+	st->mode = info.mode;
+	st->acl_count = info.acl_count;
+	st->state = info.state;
+	st->attach_time = info.attach_time;
+	st->change_time = info.change_time;
+	st->handles = info.handles;
+	st->mappings = info.mappings;
+	st->resident_pages = info.resident_pages;
 	st->size = r->size;
 	st->cuid = from_kuid_munged(ns, r->cuid);
 	st->cgid = from_kgid_munged(ns, r->cgid);
 	st->creator_pid = pid_vnr(r->creator);
 	st->nsems = r->nsems;
 	st->create_time = r->create_time;
-	st->handles = atomic_long_read(&r->handles);
-	st->mappings = atomic_long_read(&r->mappings);
-	st->resident_pages = READ_ONCE(r->shm_file->f_mapping->nrpages);
 	st->id = r->id;
 	memcpy(st->name_out, r->name, SHMDEV_NAME_MAX);
+	memset(st->reserved, 0, sizeof(st->reserved));
+}
+
+/*
+ * The region a STAT describes, with a reference, and the caller's rights
+ * on it: @sf's own, even once unlinked, or the one named at @uptr on
+ * /dev/shmdev.
+ */
+static struct shmdev_region *shmdev_stat_region(struct shmdev_file *sf,
+						u64 uptr, u32 *rights)
+{
+	char name[SHMDEV_NAME_MAX];
+	struct shmdev_region *r;
+	int ret;
+
+	ret = shmdev_name_arg(sf, uptr, name);
+	if (ret)
+		return ERR_PTR(ret);
+	if (sf) {
+		kref_get(&sf->region->ref);
+		*rights = shmdev_handle_rights(sf);
+		return sf->region;
+	}
+	r = shmdev_region_find(name);
+	if (!r)
+		return ERR_PTR(-ENOENT);
+	*rights = shmdev_current_rights(r);
+	return r;
 }
 
 /**
  * shmdev_ioc_stat - SHMDEV_IOC_STAT: describe a region
- * @sf: the handle; its region is described when no name is given
+ * @sf: the region fd to describe, or NULL on /dev/shmdev (by name)
  * @uarg: user pointer to struct shmdev_stat
  *
  * Return: 0 or a negative errno.
@@ -742,35 +839,15 @@ int shmdev_ioc_stat(struct shmdev_file *sf, void __user *uarg)
 		ret = -EINVAL;
 		goto out_free;
 	}
-	if (st->name) {
-		char *name = st->name_out;	/* scratch until filled */
-
-		ret = shmdev_name_from_user(name, st->name);
-		if (ret)
-			goto out_free;
-		r = shmdev_region_find(name);
-		if (!r) {
-			ret = -ENOENT;
-			goto out_free;
-		}
-		rights = shmdev_current_rights(r);
-		st->access = 0;
-	} else {
-		r = shmdev_file_region(sf);
-		if (!r) {
-			ret = -ENXIO;
-			goto out_free;
-		}
-		kref_get(&r->ref);
-		rights = shmdev_handle_rights(sf);
-		st->access = sf->access;
+	r = shmdev_stat_region(sf, st->name, &rights);
+	if (IS_ERR(r)) {
+		ret = PTR_ERR(r);
+		goto out_free;
 	}
-	if (rights & SHMDEV_ACCESS_READ) {
+	ret = rights & SHMDEV_ACCESS_READ ? 0 : -EACCES;
+	if (!ret) {
 		shmdev_fill_stat(r, st);
-		memset(st->reserved, 0, sizeof(st->reserved));
-		ret = 0;
-	} else {
-		ret = -EACCES;
+		st->access = sf ? sf->access : 0;
 	}
 	shmdev_region_put(r);
 	if (!ret && copy_to_user(uarg, st, sizeof(*st)))
@@ -783,18 +860,20 @@ out_free:
 static void shmdev_fill_entry(struct shmdev_region *r,
 			      struct shmdev_list_entry *e)
 {
+	struct shmdev_region_info info;
+
+	shmdev_region_info(r, current_user_ns(), &info);
 	e->id = r->id;
 	e->size = r->size;
+	e->uid = info.uid;
+	e->gid = info.gid;
+	e->mode = info.mode;
+	e->state = info.state;
 	memcpy(e->name, r->name, SHMDEV_NAME_MAX);
-	mutex_lock(&r->lock);
-	shmdev_perm_fill(r, current_user_ns(), &e->uid, &e->gid, &e->mode, NULL);
-	e->state = shmdev_region_state(r);
-	mutex_unlock(&r->lock);
 }
 
 /**
  * shmdev_ioc_list - SHMDEV_IOC_LIST: enumerate regions in id order
- * @sf: the handle (need not be bound)
  * @uarg: user pointer to struct shmdev_list
  *
  * Each call walks at most %SHMDEV_LIST_BATCH_MAX regions under the
@@ -802,7 +881,7 @@ static void shmdev_fill_entry(struct shmdev_region *r,
  *
  * Return: 0 or a negative errno.
  */
-int shmdev_ioc_list(struct shmdev_file *sf, void __user *uarg)
+int shmdev_ioc_list(void __user *uarg)
 {
 	struct shmdev_list_entry *buf;
 	struct shmdev_region *r;
@@ -838,211 +917,6 @@ int shmdev_ioc_list(struct shmdev_file *sf, void __user *uarg)
 	return ret;
 }
 
-/* --- mmap ----------------------------------------------------------- */
-
-/*
- * A VMA of a region points at the region's shmem file and keeps the handle
- * that mapped it in vm_private_data, holding a reference to the handle's
- * file. Faults go to shmem through these wrappers.
- */
-static void shmdev_vm_open(struct vm_area_struct *vma)
-{
-	struct shmdev_file *sf = vma->vm_private_data;
-
-	get_file(sf->file);
-	atomic_long_inc(&sf->region->mappings);
-	atomic_long_inc(&shmdev_stats.mappings);
-}
-
-static void shmdev_vm_close(struct vm_area_struct *vma)
-{
-	struct shmdev_file *sf = vma->vm_private_data;
-
-	atomic_long_dec(&shmdev_stats.mappings);
-	atomic_long_dec(&sf->region->mappings);
-	fput(sf->file);
-}
-
-/* The rights a fault in @vma needs: READ, and WRITE to write. */
-static bool shmdev_vm_allowed(struct vm_area_struct *vma, bool write)
-{
-	u32 need = SHMDEV_ACCESS_READ | (write ? SHMDEV_ACCESS_WRITE : 0);
-
-	return (shmdev_handle_rights(vma->vm_private_data) & need) == need;
-}
-
-/*
- * The rights are checked again once shmem returns the folio locked: the
- * PTE is installed before the folio is unlocked, and a revocation locks
- * every folio after publishing the new permissions, so either this check
- * sees them or the revocation sees the PTE and zaps it.
- */
-static vm_fault_t shmdev_vm_fault(struct vm_fault *vmf)
-{
-	bool write = vmf->flags & FAULT_FLAG_WRITE;
-	vm_fault_t ret;
-
-	if (!shmdev_vm_allowed(vmf->vma, write))
-		return VM_FAULT_SIGBUS;
-	ret = shmdev_backing_vm_ops->fault(vmf);
-	if (!(ret & VM_FAULT_LOCKED) || shmdev_vm_allowed(vmf->vma, write))
-		return ret;
-	unlock_page(vmf->page);
-	put_page(vmf->page);
-	vmf->page = NULL;
-	return VM_FAULT_SIGBUS;
-}
-
-/*
- * Fault-around maps pages already in memory, read-only, inside one RCU
- * read-side section (taken here as well for 6.1, where map_pages takes it
- * itself): a revocation waits for it with synchronize_rcu().
- */
-static vm_fault_t shmdev_vm_map_pages(struct vm_fault *vmf, pgoff_t start,
-				      pgoff_t end)
-{
-	vm_fault_t ret = 0;
-
-	rcu_read_lock();
-	if (shmdev_vm_allowed(vmf->vma, false))
-		ret = shmdev_backing_vm_ops->map_pages(vmf, start, end);
-	rcu_read_unlock();
-	return ret;
-}
-
-/*
- * Having page_mkwrite makes shared writable mappings write-notify: PTEs
- * start read-only and the first write to each page comes here, so WRITE
- * is checked on every page made writable, also after a read refault.
- */
-static vm_fault_t shmdev_vm_page_mkwrite(struct vm_fault *vmf)
-{
-	struct folio *folio = page_folio(vmf->page);
-
-	folio_lock(folio);
-	if (folio->mapping != vmf->vma->vm_file->f_mapping) {
-		folio_unlock(folio);
-		return VM_FAULT_NOPAGE;
-	}
-	if (!shmdev_vm_allowed(vmf->vma, true)) {
-		folio_unlock(folio);
-		return VM_FAULT_SIGBUS;
-	}
-	return VM_FAULT_LOCKED;
-}
-
-/* mprotect() may not add what the handle's rights no longer allow. */
-static int shmdev_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
-			      unsigned long end, unsigned long newflags)
-{
-	u32 rights = shmdev_handle_rights(vma->vm_private_data);
-
-	if (newflags & (VM_READ | VM_WRITE | VM_EXEC) &&
-	    !(rights & SHMDEV_ACCESS_READ))
-		return -EACCES;
-	if (newflags & VM_WRITE && !(rights & SHMDEV_ACCESS_WRITE))
-		return -EACCES;
-	return 0;
-}
-
-static const struct vm_operations_struct shmdev_vm_ops = {
-	.open		= shmdev_vm_open,
-	.close		= shmdev_vm_close,
-	.fault		= shmdev_vm_fault,
-	.map_pages	= shmdev_vm_map_pages,
-	.page_mkwrite	= shmdev_vm_page_mkwrite,
-	.mprotect	= shmdev_vm_mprotect,
-};
-
-/**
- * shmdev_region_revoke - make every mapping of a region refault
- * @r: the region, whose permissions were just replaced
- *
- * Every PTE of the region is zapped, so each access faults again and is
- * checked against the new permissions: a handle that lost WRITE gets
- * SIGBUS on the next write, one that lost READ on any access. Faults that
- * checked the old permissions and are still running are waited for: those
- * in fault-around with synchronize_rcu(), those in ->fault and
- * ->page_mkwrite by locking each folio and zapping it again if mapped.
- * Takes no shmdev lock; may sleep.
- */
-void shmdev_region_revoke(struct shmdev_region *r)
-{
-	struct address_space *mapping = r->shm_file->f_mapping;
-	struct folio_batch fbatch;
-	pgoff_t index = 0;
-	unsigned int i;
-
-	/* Order the new permissions before reading the mapping count. */
-	smp_mb();
-	if (!atomic_long_read(&r->mappings))
-		return;
-	synchronize_rcu();
-	unmap_mapping_range(mapping, 0, 0, 1);
-	folio_batch_init(&fbatch);
-	while (filemap_get_folios(mapping, &index, ULONG_MAX, &fbatch)) {
-		for (i = 0; i < folio_batch_count(&fbatch); i++) {
-			struct folio *folio = fbatch.folios[i];
-
-			folio_lock(folio);
-			if (folio_mapped(folio))
-				unmap_mapping_pages(mapping, folio->index,
-						    folio_nr_pages(folio), false);
-			folio_unlock(folio);
-		}
-		folio_batch_release(&fbatch);
-		cond_resched();
-	}
-}
-
-/**
- * shmdev_mmap - map the bound region
- * @file: a file of /dev/shmdev
- * @vma: the new mapping
- *
- * Mappings must be shared and lie within the region's pages. Mapping needs
- * READ, and writable mappings WRITE; without WRITE, VM_MAYWRITE is cleared
- * so that mprotect() cannot add it later.
- *
- * Return: 0 or a negative errno.
- */
-int shmdev_mmap(struct file *file, struct vm_area_struct *vma)
-{
-	struct shmdev_file *sf = file->private_data;
-	struct shmdev_region *r = shmdev_file_region(sf);
-	unsigned long end;
-	u32 rights;
-	int ret;
-
-	if (!r)
-		return -ENXIO;
-	/* VM_SHARED is dropped for read-only files; VM_MAYSHARE is not. */
-	if (!(vma->vm_flags & VM_MAYSHARE))
-		return -EINVAL;
-	if (check_add_overflow(vma->vm_pgoff, vma_pages(vma), &end) ||
-	    end > DIV_ROUND_UP(r->size, PAGE_SIZE))
-		return -ENXIO;
-	rights = shmdev_handle_rights(sf);
-	if (!(rights & SHMDEV_ACCESS_READ))
-		return -EACCES;
-	if (!(rights & SHMDEV_ACCESS_WRITE)) {
-		if (vma->vm_flags & VM_WRITE)
-			return -EACCES;
-		vm_flags_clear(vma, VM_MAYWRITE);
-	}
-
-	vma_set_file(vma, r->shm_file);
-	ret = call_mmap(r->shm_file, vma);
-	if (ret)
-		return ret;
-	WRITE_ONCE(shmdev_backing_vm_ops, vma->vm_ops);
-	vma->vm_ops = &shmdev_vm_ops;
-	vma->vm_private_data = sf;
-	shmdev_vm_open(vma);
-	shmdev_touch_attach(r);
-	return 0;
-}
-
 /* --- /proc/driver/shmdev ----------------------------------------------- */
 
 /* The registry lock is held from ->start() to ->stop(): one read() call. */
@@ -1072,22 +946,18 @@ static void shmdev_seq_stop(struct seq_file *m, void *v)
 
 static int shmdev_seq_show(struct seq_file *m, void *v)
 {
+	struct shmdev_region_info info;
 	struct shmdev_region *r = v;
-	u32 uid, gid, mode;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, "      id name                             size   uid   gid mode state handles mappings resident   cpid acl\n");
 		return 0;
 	}
-	mutex_lock(&r->lock);
-	shmdev_perm_fill(r, seq_user_ns(m), &uid, &gid, &mode, NULL);
-	seq_printf(m, "%8u %-24s %16llu %5u %5u %04o %5x %7ld %8ld %8lu %6d ",
-		   r->id, r->name, r->size, uid, gid, mode,
-		   shmdev_region_state(r), atomic_long_read(&r->handles),
-		   atomic_long_read(&r->mappings),
-		   READ_ONCE(r->shm_file->f_mapping->nrpages),
-		   pid_vnr(r->creator));
-	mutex_unlock(&r->lock);
+	shmdev_region_info(r, seq_user_ns(m), &info);
+	seq_printf(m, "%8u %-24s %16llu %5u %5u %04o %5x %7llu %8llu %8llu %6d ",
+		   r->id, r->name, r->size, info.uid, info.gid, info.mode,
+		   info.state, info.handles, info.mappings,
+		   info.resident_pages, pid_vnr(r->creator));
 	shmdev_seq_acl(m, r);
 	seq_putc(m, '\n');
 	return 0;

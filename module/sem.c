@@ -13,10 +13,11 @@
  * out or sees the region unlinked leaves the queue itself, under the lock,
  * unless a post already handed it a unit, which it then keeps.
  *
- * SEM_UNDO adjustments are kept per handle (an open file description, so
- * shared across dup and fork, like a file lock) and reversed when the
- * handle is released: a process killed while holding a lock-like
- * semaphore gives it back, and the next SEM_WAIT learns of it.
+ * SEM_UNDO adjustments are kept per region fd (an open file description,
+ * so shared across dup and fork, like a file lock) and reversed when its
+ * last reference goes, with the last descriptor and mapping: a process
+ * killed while holding a lock-like semaphore gives it back, and the next
+ * SEM_WAIT learns of it.
  */
 
 #include <linux/hrtimer.h>
@@ -166,7 +167,7 @@ static void shmdev_sem_undo_one(struct shmdev_sem *sem, s64 adj)
 
 /**
  * shmdev_sem_undo - reverse a handle's SEM_UNDO adjustments
- * @sf: the handle, being released; nobody else can use it
+ * @sf: the region fd, being released; nobody else can use it
  *
  * Values are clamped to 0..%SHMDEV_SEM_VALUE_MAX, and each semaphore
  * changed is marked so that its next SEM_WAIT returns %SHMDEV_SEM_UNDONE.
@@ -209,21 +210,34 @@ static int shmdev_undo_prepare(struct shmdev_file *sf)
 
 /*
  * The semaphore @index of @sf's region, if @sf may use it with @right:
- * ENXIO unbound, EINVAL no such semaphore, EACCES no right.
+ * EINVAL no such semaphore, EACCES no right. The index is clamped under
+ * speculation; callers derive every other index from the result.
  */
 static struct shmdev_sem *shmdev_sem_lookup(struct shmdev_file *sf, u32 index,
 					    u32 right)
 {
-	struct shmdev_region *r = shmdev_file_region(sf);
+	struct shmdev_region *r = sf->region;
 
-	if (!r)
-		return ERR_PTR(-ENXIO);
 	if (index >= r->nsems)
 		return ERR_PTR(-EINVAL);
 	index = array_index_nospec(index, r->nsems);
 	if (!(shmdev_handle_rights(sf) & right))
 		return ERR_PTR(-EACCES);
 	return &r->sems[index];
+}
+
+/* The undo record of @sf for @sem, which shmdev_sem_lookup() returned. */
+static atomic64_t *shmdev_sem_undo_of(struct shmdev_file *sf,
+				      struct shmdev_sem *sem)
+{
+	return &sf->undo[sem - sf->region->sems];
+}
+
+/* Every call on @sem, whose lock is held, fails once it is removed. */
+static int shmdev_sem_live(struct shmdev_sem *sem)
+{
+	lockdep_assert_held(&sem->wq.lock);
+	return sem->removed ? -EIDRM : 0;
 }
 
 /*
@@ -316,9 +330,10 @@ static int shmdev_sem_down(struct shmdev_sem *sem,
 	int ret;
 
 	spin_lock(&sem->wq.lock);
-	if (sem->removed) {
-		ret = -EIDRM;
-	} else if (sem->value) {
+	ret = shmdev_sem_live(sem);
+	if (ret)
+		goto out_unlock;
+	if (sem->value) {
 		sem->value--;
 		ret = shmdev_sem_take_status(sem);
 	} else if (args->flags & SHMDEV_SEM_TRY) {
@@ -328,6 +343,7 @@ static int shmdev_sem_down(struct shmdev_sem *sem,
 	} else {
 		return shmdev_sem_sleep(sem, forever ? NULL : &deadline, clock);
 	}
+out_unlock:
 	spin_unlock(&sem->wq.lock);
 	return ret;
 }
@@ -358,7 +374,7 @@ int shmdev_ioc_sem_wait(struct shmdev_file *sf, void __user *uarg)
 	ret = shmdev_sem_down(sem, &args);
 	/* The handle cannot be released while this call holds it. */
 	if (ret >= 0 && args.flags & SHMDEV_SEM_UNDO)
-		atomic64_inc(&sf->undo[args.index]);
+		atomic64_inc(shmdev_sem_undo_of(sf, sem));
 	return ret;
 }
 
@@ -387,16 +403,18 @@ int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *uarg)
 		return PTR_ERR(sem);
 
 	spin_lock(&sem->wq.lock);
-	if (sem->removed) {
-		ret = -EIDRM;
-	} else if ((u64)sem->value + args.count -
-		   min(args.count, sem->waiters) > SHMDEV_SEM_VALUE_MAX) {
+	ret = shmdev_sem_live(sem);
+	if (ret)
+		goto out_unlock;
+	if ((u64)sem->value + args.count - min(args.count, sem->waiters) >
+	    SHMDEV_SEM_VALUE_MAX) {
 		ret = -EOVERFLOW;
-	} else {
-		shmdev_sem_add(sem, args.count);
-		if (args.flags & SHMDEV_SEM_UNDO)
-			atomic64_sub(args.count, &sf->undo[args.index]);
+		goto out_unlock;
 	}
+	shmdev_sem_add(sem, args.count);
+	if (args.flags & SHMDEV_SEM_UNDO)
+		atomic64_sub(args.count, shmdev_sem_undo_of(sf, sem));
+out_unlock:
 	spin_unlock(&sem->wq.lock);
 	return ret;
 }
@@ -424,13 +442,10 @@ int shmdev_ioc_sem_get(struct shmdev_file *sf, void __user *uarg)
 		return PTR_ERR(sem);
 
 	spin_lock(&sem->wq.lock);
-	if (sem->removed) {
-		ret = -EIDRM;
-	} else {
-		args.value = sem->value;
-		args.waiters = sem->waiters;
-		args.status = sem->undone ? SHMDEV_SEM_UNDONE : 0;
-	}
+	ret = shmdev_sem_live(sem);
+	args.value = sem->value;
+	args.waiters = sem->waiters;
+	args.status = sem->undone ? SHMDEV_SEM_UNDONE : 0;
 	spin_unlock(&sem->wq.lock);
 	if (ret)
 		return ret;
@@ -467,9 +482,8 @@ int shmdev_ioc_sem_set(struct shmdev_file *sf, void __user *uarg)
 		return PTR_ERR(sem);
 
 	spin_lock(&sem->wq.lock);
-	if (sem->removed) {
-		ret = -EIDRM;
-	} else {
+	ret = shmdev_sem_live(sem);
+	if (!ret) {
 		sem->value = 0;
 		shmdev_sem_add(sem, args.value);
 	}

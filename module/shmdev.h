@@ -4,17 +4,18 @@
  *
  * Objects and their lifetime
  * --------------------------
- * struct shmdev_file (a handle) lives exactly as long as the struct file of
- * /dev/shmdev it belongs to: it is allocated in ->open() and freed in
- * ->release(), so the VFS file reference count is its reference count.
- * Every VMA mapping a region holds a reference to the file of the handle
- * that mapped it (vm_private_data), so a mapping keeps its handle, and
- * through it the region and the module, alive.
+ * /dev/shmdev is a control device and holds no state. A region fd (a
+ * handle, struct shmdev_file) is a struct file of its own, made by CREATE
+ * and OPEN (handle.c); it lives as long as that file, so the VFS file
+ * reference count is its reference count. Its file is opened on the
+ * region's shmem inode, so that file is what every mapping's vm_file is:
+ * a VMA holds a reference to the region fd that mapped it, and through it
+ * the region and the module (the file operations' owner).
  *
  * struct shmdev_region is reference counted (ref). References are held by
- * each bound handle and, for a persistent region, by the registry while the
+ * each region fd and, for a persistent region, by the registry while the
  * region has its name. A transient region is named but holds no registry
- * reference, so it goes with its last handle (and so its last mapping).
+ * reference, so it goes with its last region fd (and so its last mapping).
  * The count only drops to zero under shmdev_registry_lock (kref_put_mutex),
  * so a region found in the registry under that lock can be kref_get() and
  * the release removes it from the registry before anyone can find it.
@@ -24,8 +25,8 @@
  * under RCU, so that the rights check on every fault takes no lock.
  *
  * Lock order, outermost first:
- *   shmdev_file.lock          a handle's binding
- *   shmdev_registry_lock      names, ids, per-user and global accounting
+ *   shmdev_registry_lock      names, ids, per-user and global accounting,
+ *                             every region's @linked
  *   shmdev_region.lock        a region's mutable attributes
  *   shmdev_sem.wq.lock        one semaphore (spinlock; innermost, one at
  *                             a time, never held while sleeping)
@@ -51,14 +52,10 @@
 
 #include "compat.h"
 
+struct file;
 struct seq_file;
 
 #define SHMDEV_DEVNAME	"shmdev"
-
-/* Rights a handle can hold. */
-#define SHMDEV_ACCESS_ALL \
-	(SHMDEV_ACCESS_READ | SHMDEV_ACCESS_WRITE | SHMDEV_ACCESS_SYNC | \
-	 SHMDEV_ACCESS_ADMIN)
 
 /* Optional features this build reports through SHMDEV_IOC_VERSION. */
 #define SHMDEV_FEATURES \
@@ -126,10 +123,15 @@ struct shmdev_permset {
  * @ref: reference count, see the top of this file
  * @node: link in the name table, while @linked
  * @id: registry id, unique among live regions
- * @linked: the name is in the name table (protected by the registry lock)
+ * @linked: the name is in the name table; written under the registry
+ *	lock, read with READ_ONCE() elsewhere (STAT's "unlinked" state)
  * @name: NUL-terminated name, zero-padded (the name table's key)
  * @shm_file: shmem file holding the pages; set before the region is
- *	findable and never changed
+ *	findable and never changed. Region fds are opened on its inode.
+ * @shm_inode_fop: shmem's file operations of that inode, which
+ *	shmdev_backing_seal() replaced and the region's release puts back
+ * @backing_vm_ops: shmem's vm_ops for this region's mappings, learnt at
+ *	the first mmap (the same value every time; READ_ONCE/WRITE_ONCE)
  * @size: size in bytes as created
  * @flags: %SHMDEV_CREATE_* flags
  * @nsems: number of semaphores
@@ -142,10 +144,9 @@ struct shmdev_permset {
  * @create_time: creation time, ns since the epoch
  * @lock: protects the fields below it
  * @perm: permissions; written under @lock, read under RCU
- * @unlinked: the name was removed
  * @attach_time: last OPEN or mmap, ns since the epoch
  * @change_time: last change of permissions or name, ns since the epoch
- * @handles: handles bound to the region
+ * @handles: region fds of the region
  * @mappings: VMAs mapping the region
  */
 struct shmdev_region {
@@ -155,6 +156,8 @@ struct shmdev_region {
 	bool linked;
 	char name[SHMDEV_NAME_MAX];
 	struct file *shm_file;
+	const struct file_operations *shm_inode_fop;
+	const struct vm_operations_struct *backing_vm_ops;
 	u64 size;
 	u32 flags;
 	u32 nsems;
@@ -168,7 +171,6 @@ struct shmdev_region {
 
 	struct mutex lock;	/* protects perm..change_time */
 	struct shmdev_permset __rcu *perm;
-	bool unlinked;
 	u64 attach_time;
 	u64 change_time;
 
@@ -177,12 +179,8 @@ struct shmdev_region {
 };
 
 /**
- * struct shmdev_file - state of one open file of /dev/shmdev (a handle)
- * @lock: serialises binding; @region, @access and @cred are written once,
- *	under it, and read without it once @region is seen set
- *	(smp_store_release / smp_load_acquire on @region)
- * @file: the struct file this handle belongs to
- * @region: the bound region, NULL until CREATE or OPEN
+ * struct shmdev_file - a region fd (a handle), the private data of its file
+ * @region: the region; the handle holds a reference
  * @access: %SHMDEV_ACCESS_* rights bound with
  * @ipc_owner: the binder had CAP_IPC_OWNER in the region's user namespace
  * @sys_admin: the binder had CAP_SYS_ADMIN in the region's user namespace
@@ -190,10 +188,11 @@ struct shmdev_region {
  * @undo: net SEM_UNDO adjustment per semaphore (atomic), allocated at the
  *	first UNDO and set once (cmpxchg); reversed when the handle is
  *	released
+ *
+ * Every field but @undo is set before the file is installed and never
+ * changes, so it is read without a lock.
  */
 struct shmdev_file {
-	struct mutex lock;	/* serialises binding */
-	struct file *file;
 	struct shmdev_region *region;
 	u32 access;
 	bool ipc_owner;
@@ -203,8 +202,35 @@ struct shmdev_file {
 };
 
 /**
+ * struct shmdev_region_info - a snapshot of a region, for STAT, LIST and
+ *	/proc/driver/shmdev
+ * @uid: owner, in the reader's user namespace
+ * @gid: group, in the reader's user namespace
+ * @mode: permission bits
+ * @state: %SHMDEV_STATE_* bits
+ * @acl_count: named ACL entries
+ * @attach_time: last OPEN or mmap
+ * @change_time: last change of permissions or name
+ * @handles: region fds
+ * @mappings: VMAs
+ * @resident_pages: pages allocated
+ */
+struct shmdev_region_info {
+	u32 uid;
+	u32 gid;
+	u32 mode;
+	u32 state;
+	u32 acl_count;
+	u64 attach_time;
+	u64 change_time;
+	u64 handles;
+	u64 mappings;
+	u64 resident_pages;
+};
+
+/**
  * struct shmdev_stats - live object counts, shown in debugfs
- * @handles: open files of /dev/shmdev
+ * @handles: region fds
  * @regions: regions in memory, named or not
  * @mappings: VMAs mapping a region
  */
@@ -221,13 +247,26 @@ int shmdev_name_valid(const char *name, size_t len);
 int shmdev_region_init(void);
 void shmdev_region_exit(void);
 void shmdev_region_put(struct shmdev_region *r);
-struct shmdev_region *shmdev_file_region(struct shmdev_file *sf);
-void shmdev_file_unbind(struct shmdev_file *sf);
-int shmdev_ioc_create(struct shmdev_file *sf, void __user *arg);
-int shmdev_ioc_open(struct shmdev_file *sf, void __user *arg);
+void shmdev_region_info(struct shmdev_region *r, struct user_namespace *ns,
+			struct shmdev_region_info *info);
+void shmdev_touch_attach(struct shmdev_region *r);
+int shmdev_ioc_create(void __user *arg);
+int shmdev_ioc_open(void __user *arg);
 int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *arg);
 int shmdev_ioc_stat(struct shmdev_file *sf, void __user *arg);
-int shmdev_ioc_list(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_list(void __user *arg);
+
+/* handle.c */
+struct file *shmdev_handle_new(struct shmdev_region *r, u32 access,
+			       bool ipc_owner);
+extern const struct file_operations shmdev_inode_fops;
+int shmdev_handle_init(void);
+void shmdev_handle_exit(void);
+
+/* main.c */
+int shmdev_ioc_version(void __user *arg);
+
+/* mmap.c */
 int shmdev_mmap(struct file *file, struct vm_area_struct *vma);
 void shmdev_region_revoke(struct shmdev_region *r);
 
@@ -251,6 +290,7 @@ u32 shmdev_rights(struct shmdev_region *r, const struct cred *cred,
 bool shmdev_current_ipc_owner(struct shmdev_region *r);
 u32 shmdev_current_rights(struct shmdev_region *r);
 u32 shmdev_handle_rights(struct shmdev_file *sf);
+void shmdev_seq_rights(struct seq_file *m, u32 rights);
 void shmdev_seq_acl(struct seq_file *m, struct shmdev_region *r);
 int shmdev_ioc_get_acl(struct shmdev_file *sf, void __user *arg);
 int shmdev_ioc_set_acl(struct shmdev_file *sf, void __user *arg);

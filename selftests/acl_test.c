@@ -531,15 +531,15 @@ TEST(acl_with_a_bad_pointer_is_efault_and_keeps_the_old_acl)
 	close(fd);
 }
 
-TEST(acl_and_perm_on_an_unbound_handle_are_enxio)
+TEST(acl_and_perm_on_the_control_device_are_enotty)
 {
 	struct shmdev_acl_entry e[1];
 	int fd = shmdev_open_dev();
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-ENXIO, acl_get(fd, e, 1));
-	EXPECT_EQ(-ENXIO, acl_set(fd, NULL, 0));
-	EXPECT_EQ(-ENXIO, perm_set(fd, SHMDEV_PERM_MODE, 0600, 0, 0));
+	EXPECT_EQ(-ENOTTY, acl_get(fd, e, 1));
+	EXPECT_EQ(-ENOTTY, acl_set(fd, NULL, 0));
+	EXPECT_EQ(-ENOTTY, perm_set(fd, SHMDEV_PERM_MODE, 0600, 0, 0));
 	close(fd);
 }
 
@@ -830,17 +830,19 @@ TEST(ids_are_shown_and_taken_in_the_callers_user_namespace)
 	close(fd);
 }
 
-/* As @w->uid, OPEN @w->name on the inherited, unbound @w->fd. */
+/* As @w->uid, OPEN @w->name on the inherited control device @w->fd. */
 static int bind_inherited(void *arg)
 {
 	const struct who *w = arg;
+	int fd;
 
 	if (drop_to(w->uid, w->gid, NULL, 0))
 		return 10;
-	return code(region_open_on(w->fd, w->name, w->access));
+	fd = region_open_on(w->fd, w->name, w->access);
+	return code(fd < 0 ? fd : 0);
 }
 
-TEST(binding_an_fd_opened_by_root_uses_the_binders_credentials)
+TEST(open_on_a_control_device_opened_by_root_uses_the_callers_credentials)
 {
 	const char *name = NAME("b");
 	struct shmdev_acl_entry e[] = { USER_ACE(UID, R) };

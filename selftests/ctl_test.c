@@ -457,7 +457,7 @@ TEST(version_prints_both_sides)
 
 	RUN(&r, CTL, "version");
 	EXPECT_EQ(0, r.status);
-	EXPECT_NE(NULL, strstr(r.out, "libshmdev 1.0 (API 1)\nmodule API 1, features 0x"));
+	EXPECT_NE(NULL, strstr(r.out, "libshmdev 1.0 (API 2)\nmodule API 2, features 0x"));
 }
 
 TEST_HARNESS_MAIN

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The misc device itself: node, version query, unknown commands, argument
- * pointers and reserved fields, handle lifetime.
+ * The control device itself and the split of commands between it and
+ * region fds: node, version query, unknown commands, argument pointers and
+ * reserved fields, region fd lifetime.
  */
 
 #define _GNU_SOURCE
@@ -54,7 +55,8 @@ TEST(version_reports_documented_values)
 	version_arg_init(&v);
 	ASSERT_EQ(0, ioctl(fd, SHMDEV_IOC_VERSION, &v));
 	EXPECT_EQ(0, v.flags);
-	EXPECT_EQ(1, v.api_version);
+	EXPECT_EQ(2, v.api_version);
+	EXPECT_EQ(SHMDEV_API_VERSION, v.api_version);
 	EXPECT_EQ(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL |
 		  SHMDEV_FEATURE_SEMS, v.features);
 	EXPECT_EQ(7, v.features);
@@ -73,7 +75,8 @@ TEST(version_works_on_read_only_open)
 	ASSERT_LE(0, fd);
 	version_arg_init(&v);
 	ASSERT_EQ(0, ioctl(fd, SHMDEV_IOC_VERSION, &v));
-	EXPECT_EQ(1, v.api_version);
+	EXPECT_EQ(2, v.api_version);
+	EXPECT_EQ(SHMDEV_API_VERSION, v.api_version);
 	close(fd);
 }
 
@@ -245,47 +248,128 @@ TEST(version_nonzero_reserved_is_einval)
 	close(fd);
 }
 
-TEST(open_handles_are_counted)
+TEST(control_device_opens_hold_no_handle)
+{
+	long before = debug_stat("handles");
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, before);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(before, debug_stat("handles"));
+	close(fd);
+}
+
+TEST(control_device_cannot_be_mapped)
+{
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0));
+	EXPECT_EQ(ENODEV, errno);
+	close(fd);
+}
+
+TEST(region_commands_on_the_control_device_are_enotty)
+{
+	static const unsigned long cmds[] = {
+		SHMDEV_IOC_GET_ACL, SHMDEV_IOC_SET_ACL, SHMDEV_IOC_SET_PERM,
+		SHMDEV_IOC_SEM_WAIT, SHMDEV_IOC_SEM_POST, SHMDEV_IOC_SEM_GET,
+		SHMDEV_IOC_SEM_SET,
+	};
+	char arg[512] = { 0 };
+	int fd = shmdev_open_dev();
+
+	ASSERT_LE(0, fd);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		EXPECT_EQ(-1, ioctl(fd, cmds[i], arg)) TH_LOG("cmd %zu", i);
+		EXPECT_EQ(ENOTTY, errno) TH_LOG("cmd %zu", i);
+	}
+	close(fd);
+}
+
+TEST(control_commands_on_a_region_fd_are_enotty)
+{
+	static const unsigned long cmds[] = {
+		SHMDEV_IOC_CREATE, SHMDEV_IOC_OPEN, SHMDEV_IOC_LIST,
+	};
+	char arg[512] = { 0 };
+	int fd = region_new(NAME("r"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+
+	ASSERT_LE(0, fd);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		EXPECT_EQ(-1, ioctl(fd, cmds[i], arg)) TH_LOG("cmd %zu", i);
+		EXPECT_EQ(ENOTTY, errno) TH_LOG("cmd %zu", i);
+	}
+	close(fd);
+}
+
+TEST(version_works_on_a_region_fd)
+{
+	struct shmdev_version v;
+	int fd = region_new(NAME("r"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+
+	ASSERT_LE(0, fd);
+	version_arg_init(&v);
+	ASSERT_EQ(0, ioctl(fd, SHMDEV_IOC_VERSION, &v));
+	EXPECT_EQ(SHMDEV_API_VERSION, v.api_version);
+	close(fd);
+}
+
+TEST(region_fds_are_counted)
 {
 	enum { N = 1000 };
 	long before = debug_stat("handles");
 	long slab_before = slab_attr(SHMDEV_HANDLE_CACHE, "objects");
 	struct rlimit rl = { N + 64, N + 64 };
 	static int fds[N];
+	int ctl = shmdev_open_dev(), fd;
 
 	ASSERT_LE(0, before);
 	ASSERT_LE(0, slab_before);
+	ASSERT_LE(0, ctl);
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	fd = region_create(ctl, NAME("r"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+	ASSERT_LE(0, fd);
 	for (int i = 0; i < N; i++) {
-		fds[i] = shmdev_open_dev();
+		fds[i] = region_open_on(ctl, NAME("r"), SHMDEV_ACCESS_READ);
 		ASSERT_LE(0, fds[i]);
 	}
-	EXPECT_EQ(before + N, debug_stat("handles"));
+	EXPECT_EQ(before + N + 1, debug_stat("handles"));
 	EXPECT_LE(slab_before + N, slab_attr(SHMDEV_HANDLE_CACHE, "objects"));
 	for (int i = 0; i < N; i++)
 		ASSERT_EQ(0, close(fds[i]));
+	EXPECT_EQ(before + 1, debug_stat("handles"));
+	close(fd);
+	close(ctl);
 	EXPECT_EQ(before, debug_stat("handles"));
 }
 
-TEST(open_close_10000_times_leaks_nothing)
+TEST(region_fd_open_close_10000_times_leaks_nothing)
 {
 	long before = debug_stat("handles");
 	long slab_before = slab_attr(SHMDEV_HANDLE_CACHE, "objects");
 	long per_slab = slab_attr(SHMDEV_HANDLE_CACHE, "objs_per_slab");
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int ctl = shmdev_open_dev(), fd;
 
 	ASSERT_LE(0, before);
 	ASSERT_LE(0, slab_before);
 	ASSERT_LT(0, per_slab);
+	ASSERT_LE(0, ctl);
+	fd = region_create(ctl, NAME("r"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+	ASSERT_LE(0, fd);
 	for (int i = 0; i < 10000; i++) {
-		int fd = shmdev_open_dev();
+		int h = region_open_on(ctl, NAME("r"), SHMDEV_ACCESS_READ);
 
-		ASSERT_LE(0, fd);
-		ASSERT_EQ(0, close(fd));
+		ASSERT_LE(0, h);
+		ASSERT_EQ(0, close(h));
 	}
+	EXPECT_EQ(before + 1, debug_stat("handles"));
+	close(fd);
+	close(ctl);
 	EXPECT_EQ(before, debug_stat("handles"));
 	/* SLUB counts free objects on per-cpu slabs as in use: one slab a CPU. */
-	EXPECT_GE(slab_before + cpus * per_slab,
+	EXPECT_GE(slab_before + 1 + cpus * per_slab,
 		  slab_attr(SHMDEV_HANDLE_CACHE, "objects"));
 }
 

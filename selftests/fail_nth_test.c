@@ -144,10 +144,10 @@ static int scenario_region(__u32 flags)
 	step = "stat";
 	ret = region_stat(fd, NULL, &st);
 	if (!ret)
-		ret = region_stat(fd2, "failnth", &st);
+		ret = region_stat_name("failnth", &st);
 	step = "list";
-	if (!ret && ioctl(fd, SHMDEV_IOC_LIST, &l))
-		ret = -errno;
+	if (!ret)
+		ret = control_ioctl(SHMDEV_IOC_LIST, &l);
 out_unmap:
 	munmap(p, 2 * 4096);
 out_close:

@@ -101,7 +101,7 @@ static const struct field create_fields[] = {
 };
 
 static const int create_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, EEXIST,
-				     EBUSY, ENOSPC, EDQUOT, ENOMEM, 0 };
+				     ENOSPC, EDQUOT, ENOMEM, 0 };
 
 static const struct field open_fields[] = {
 	FIELD(struct shmdev_open, name, F_NAME, 0),
@@ -112,8 +112,7 @@ static const struct field open_fields[] = {
 };
 
 /* Root holds CAP_IPC_OWNER, so EACCES would be a bug. */
-static const int open_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, ENOENT,
-				   EBUSY, 0 };
+static const int open_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, ENOENT, 0 };
 
 static const struct field unlink_fields[] = {
 	FIELD(struct shmdev_unlink, name, F_NAME, 0),
@@ -122,8 +121,9 @@ static const struct field unlink_fields[] = {
 	FIELD(struct shmdev_unlink, reserved[1], F_RESERVED, 0),
 };
 
+/* EACCES: UNLINK through a region fd bound without ADMIN. */
 static const int unlink_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, ENOENT,
-				     0 };
+				     EACCES, 0 };
 
 static const struct field stat_fields[] = {
 	FIELD(struct shmdev_stat, name, F_NAME, 0),
@@ -134,9 +134,9 @@ static const struct field stat_fields[] = {
 	FIELD(struct shmdev_stat, reserved[2], F_OUT, 0),
 };
 
-/* EACCES: STAT of a handle bound without READ. */
+/* EACCES: STAT of a region fd bound without READ. */
 static const int stat_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, ENOENT,
-				   ENXIO, EACCES, 0 };
+				   EACCES, 0 };
 
 static bool stat_check(const void *arg)
 {
@@ -172,9 +172,9 @@ static const struct field get_acl_fields[] = {
 	FIELD(struct shmdev_acl, reserved[1], F_RESERVED, 0),
 };
 
-/* EACCES: a handle bound without READ or ADMIN. */
-static const int get_acl_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, ERANGE,
-				      ENOMEM, 0 };
+/* EACCES: a region fd bound without READ or ADMIN. */
+static const int get_acl_errnos[] = { EFAULT, EINVAL, EACCES, ERANGE, ENOMEM,
+				      0 };
 
 static bool get_acl_check(const void *arg)
 {
@@ -190,9 +190,8 @@ static const struct field set_acl_fields[] = {
 	FIELD(struct shmdev_acl, reserved[0], F_RESERVED, 0),
 };
 
-/* EACCES: a handle bound without ADMIN. */
-static const int set_acl_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, ENOMEM,
-				      0 };
+/* EACCES: a region fd bound without ADMIN. */
+static const int set_acl_errnos[] = { EFAULT, EINVAL, EACCES, ENOMEM, 0 };
 
 static const struct field set_perm_fields[] = {
 	FIELD(struct shmdev_perm, flags, F_FLAGS, SHMDEV_PERM_FLAGS_VALID),
@@ -203,7 +202,7 @@ static const struct field set_perm_fields[] = {
 };
 
 /* Root binds with CAP_IPC_OWNER and CAP_SYS_ADMIN, so EPERM is a bug. */
-static const int set_perm_errnos[] = { EFAULT, EINVAL, ENXIO, ENOMEM, 0 };
+static const int set_perm_errnos[] = { EFAULT, EINVAL, ENOMEM, 0 };
 
 static const struct field sem_wait_fields[] = {
 	FIELD(struct shmdev_sem_wait, index, F_INT, 0),
@@ -212,7 +211,7 @@ static const struct field sem_wait_fields[] = {
 	FIELD(struct shmdev_sem_wait, reserved[0], F_RESERVED, 0),
 };
 
-static const int sem_wait_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, EAGAIN,
+static const int sem_wait_errnos[] = { EFAULT, EINVAL, EACCES, EAGAIN,
 				       ETIMEDOUT, EIDRM, ENOMEM, 0 };
 
 static const struct field sem_post_fields[] = {
@@ -223,7 +222,7 @@ static const struct field sem_post_fields[] = {
 	FIELD(struct shmdev_sem_post, reserved[1], F_RESERVED, 0),
 };
 
-static const int sem_post_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, EIDRM,
+static const int sem_post_errnos[] = { EFAULT, EINVAL, EACCES, EIDRM,
 				       EOVERFLOW, ENOMEM, 0 };
 
 static const struct field sem_get_fields[] = {
@@ -236,8 +235,7 @@ static const struct field sem_get_fields[] = {
 	FIELD(struct shmdev_sem_get, reserved[0], F_RESERVED, 0),
 };
 
-static const int sem_get_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, EIDRM,
-				      0 };
+static const int sem_get_errnos[] = { EFAULT, EINVAL, EACCES, EIDRM, 0 };
 
 static bool sem_get_check(const void *arg)
 {
@@ -256,8 +254,7 @@ static const struct field sem_set_fields[] = {
 	FIELD(struct shmdev_sem_set, reserved[1], F_RESERVED, 0),
 };
 
-static const int sem_set_errnos[] = { EFAULT, EINVAL, ENXIO, EACCES, EIDRM,
-				      0 };
+static const int sem_set_errnos[] = { EFAULT, EINVAL, EACCES, EIDRM, 0 };
 
 static bool no_check(const void *arg)
 {
@@ -299,12 +296,13 @@ static const struct ioctl_desc descs[] = {
 #define NDESCS (sizeof(descs) / sizeof(descs[0]))
 
 /*
- * mmap of /dev/shmdev: ENXIO (unbound, or outside the region), EINVAL
- * (MAP_PRIVATE), EACCES (no right), or the VFS's own checks: EOVERFLOW when
+ * mmap: ENODEV (the control device), ENXIO (outside the region), EINVAL
+ * (MAP_PRIVATE), EACCES (no right, or a writable shared mapping of a
+ * region fd opened without WRITE), or the VFS's own checks: EOVERFLOW when
  * offset + length wraps, ENOMEM for lengths it cannot place, EINVAL for 0.
  */
-static const int mmap_errnos[] = { ENXIO, EINVAL, EACCES, ENOMEM, EOVERFLOW,
-				    0 };
+static const int mmap_errnos[] = { ENODEV, ENXIO, EINVAL, EACCES, ENOMEM,
+				    EOVERFLOW, 0 };
 
 /* --- random source (xorshift64*, reproducible from the seed) ---------- */
 
@@ -517,12 +515,26 @@ static unsigned long calls_done;
 
 static int random_fd(void)
 {
-	/* Mostly live handles; sometimes a closed slot or a bogus number. */
+	/*
+	 * Mostly live control devices and region fds; sometimes a closed
+	 * slot or a bogus number.
+	 */
 	if (chance(3))
 		return chance(50) ? -1 : 1000;
 	return fds[pick(MAX_FDS)];
 }
 
+/* Keep a new region fd in a random slot, closing what was there. */
+static void keep_fd(int fd)
+{
+	int slot = pick(MAX_FDS);
+
+	if (fds[slot] >= 0)
+		close(fds[slot]);
+	fds[slot] = fd;
+}
+
+/* EBADF: no such fd; ENOTTY: a command for the other kind of fd. */
 static bool errno_allowed(const int *list, int err)
 {
 	if (err == EBADF || err == ENOTTY)
@@ -562,6 +574,10 @@ static bool do_described_ioctl(void)
 		return fail(d->name, ret, 0);
 	if (ret >= 0 && usable && !d->check(p))
 		return fail(d->name, ret, 0);
+	/* CREATE and OPEN return a region fd, which later calls use. */
+	if (ret > 0 && (d->cmd == SHMDEV_IOC_CREATE ||
+			d->cmd == SHMDEV_IOC_OPEN))
+		keep_fd(ret);
 	return true;
 }
 

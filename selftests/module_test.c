@@ -58,6 +58,39 @@ TEST(rmmod_is_refused_while_only_a_mapping_exists)
 	EXPECT_EQ(0, region_unlink("modtest-mapped"));
 }
 
+TEST(rmmod_is_refused_while_only_a_region_fd_is_open)
+{
+	int fd = region_new("modtest-fd", 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, unload_module());
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	ASSERT_EQ(0, close(fd));
+}
+
+/* A mapping made by remap_file_pages() is the module's too. */
+TEST(rmmod_is_refused_while_only_a_remapped_mapping_exists)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	int fd = region_new("modtest-remap", 2 * pg, 0600, 0);
+	char *p;
+
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	strcpy(p + pg, "second page");
+	ASSERT_EQ(0, remap_file_pages(p, pg, 0, 1, 0));
+	ASSERT_EQ(0, munmap(p + pg, pg));
+	ASSERT_EQ(0, close(fd));
+	EXPECT_EQ(0, region_unlink("modtest-remap"));
+	EXPECT_EQ(1, debug_stat("mappings"));
+	EXPECT_EQ(-1, unload_module());
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	EXPECT_STREQ("second page", p);
+	ASSERT_EQ(0, munmap(p, pg));
+	EXPECT_EQ(0, debug_stat("mappings"));
+}
+
 TEST(rmmod_frees_persistent_regions)
 {
 	int kofd = open_ko();
@@ -92,7 +125,7 @@ TEST(insmod_rmmod_50_cycles)
 		ASSERT_LE(0, fd);
 		version_arg_init(&v);
 		ASSERT_EQ(0, ioctl(fd, SHMDEV_IOC_VERSION, &v));
-		ASSERT_EQ(1, v.api_version);
+		ASSERT_EQ(SHMDEV_API_VERSION, v.api_version);
 		ASSERT_EQ(0, close(fd));
 		ASSERT_EQ(0, debug_stat("handles"));
 		ASSERT_EQ(0, unload_module());

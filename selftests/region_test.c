@@ -40,11 +40,13 @@ TEST(region_structs_have_fixed_layout)
 
 TEST(name_empty_is_einval)
 {
+	long handles = debug_stat("handles");
 	int fd = shmdev_open_dev();
 
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL, region_create(fd, "", 4096, 0600, 0));
-	EXPECT_EQ(-ENXIO, region_stat(fd, NULL, &(struct shmdev_stat){}));
+	/* No region fd was made. */
+	EXPECT_EQ(handles, debug_stat("handles"));
 	close(fd);
 }
 
@@ -336,14 +338,16 @@ TEST_F(limits, parameters_have_documented_defaults)
 
 TEST_F(limits, size_above_max_region_bytes_is_einval)
 {
-	int fd = shmdev_open_dev();
+	int fd = shmdev_open_dev(), r;
 
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, shmdev_param_set("max_region_bytes", 1 << 20));
 	EXPECT_EQ(-EINVAL, region_create(fd, NAME("big"), (1 << 20) + 1,
 					 0600, 0));
-	EXPECT_EQ(0, region_create(fd, NAME("big"), 1 << 20, 0600, 0));
+	r = region_create(fd, NAME("big"), 1 << 20, 0600, 0);
+	EXPECT_LE(0, r);
 	EXPECT_EQ(0, region_unlink(NAME("big")));
+	close(r);
 	close(fd);
 }
 
@@ -433,8 +437,10 @@ TEST(create_unknown_flags_are_einval)
 	int fd = shmdev_open_dev();
 
 	ASSERT_LE(0, fd);
-	for (int bit = 2; bit < 32; bit++) {
+	for (int bit = 0; bit < 32; bit++) {
 		c.flags = 1u << bit;
+		if (c.flags & SHMDEV_CREATE_FLAGS_VALID)
+			continue;
 		EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_CREATE, &c));
 		EXPECT_EQ(EINVAL, errno);
 	}
@@ -478,17 +484,19 @@ TEST(create_too_many_semaphores_is_einval)
 	struct shmdev_create c = { .name = uptr(NAME("s")), .size = 4096,
 				   .mode = 0600 };
 	struct shmdev_stat st;
-	int fd = shmdev_open_dev();
+	int fd = shmdev_open_dev(), r;
 
 	ASSERT_LE(0, fd);
 	c.nsems = SHMDEV_SEMS_MAX + 1;
 	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_CREATE, &c));
 	EXPECT_EQ(EINVAL, errno);
 	c.nsems = SHMDEV_SEMS_MAX;
-	ASSERT_EQ(0, ioctl(fd, SHMDEV_IOC_CREATE, &c));
-	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	r = ioctl(fd, SHMDEV_IOC_CREATE, &c);
+	ASSERT_LE(0, r);
+	ASSERT_EQ(0, region_stat(r, NULL, &st));
 	EXPECT_EQ(SHMDEV_SEMS_MAX, st.nsems);
 	EXPECT_EQ(0, region_unlink(NAME("s")));
+	close(r);
 	close(fd);
 }
 
@@ -497,6 +505,7 @@ TEST(open_bad_access_flags_or_reserved_is_einval)
 	const char *name = NAME("o");
 	struct shmdev_open o = { .name = uptr(name), .access = RW };
 	int fd1 = region_new(name, 4096, 0600, 0);
+	long handles = debug_stat("handles");
 	int fd = shmdev_open_dev();
 
 	ASSERT_LE(0, fd1);
@@ -508,15 +517,15 @@ TEST(open_bad_access_flags_or_reserved_is_einval)
 	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_OPEN, &o));
 	EXPECT_EQ(EINVAL, errno);
 	o.access = RW;
-	o.flags = 1;
+	o.flags = ~SHMDEV_OPEN_FLAGS_VALID;
 	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_OPEN, &o));
 	EXPECT_EQ(EINVAL, errno);
 	o.flags = 0;
 	o.reserved[3] = 1;
 	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_OPEN, &o));
 	EXPECT_EQ(EINVAL, errno);
-	/* None of that bound the handle. */
-	EXPECT_EQ(-ENXIO, region_stat(fd, NULL, &(struct shmdev_stat){}));
+	/* None of that made a region fd. */
+	EXPECT_EQ(handles, debug_stat("handles"));
 	EXPECT_EQ(0, region_unlink(name));
 	close(fd);
 	close(fd1);
@@ -528,8 +537,10 @@ TEST(unlink_stat_list_bad_flags_are_einval)
 	struct shmdev_list_entry e;
 	struct shmdev_list l = { .entries = uptr(&e), .count = 1 };
 	struct shmdev_stat st;
-	int fd = region_new(NAME("u"), 4096, 0600, 0);
+	int r = region_new(NAME("u"), 4096, 0600, 0);
+	int fd = shmdev_open_dev();
 
+	ASSERT_LE(0, r);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_UNLINK, &u));
 	EXPECT_EQ(EINVAL, errno);
@@ -552,12 +563,21 @@ TEST(unlink_stat_list_bad_flags_are_einval)
 	l.count = 0;
 	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_LIST, &l));
 	EXPECT_EQ(EINVAL, errno);
+	/* The same flags are refused on the region fd. */
+	u.flags = ~SHMDEV_UNLINK_FLAGS_VALID;
+	u.pad = 0;
+	u.name = 0;
+	EXPECT_EQ(-1, ioctl(r, SHMDEV_IOC_UNLINK, &u));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(r, SHMDEV_IOC_STAT, &st));
+	EXPECT_EQ(EINVAL, errno);
 	/* The region survived every rejected UNLINK. */
 	EXPECT_EQ(0, region_unlink(NAME("u")));
 	close(fd);
+	close(r);
 }
 
-/* ---- EEXIST, ENOENT, EBUSY, ENXIO --------------------------------------- */
+/* ---- EEXIST, ENOENT, region fds ----------------------------------------- */
 
 TEST(create_existing_name_is_eexist)
 {
@@ -580,35 +600,145 @@ TEST(open_or_unlink_missing_name_is_enoent)
 					    &(struct shmdev_stat){}));
 }
 
-TEST(binding_a_bound_handle_is_ebusy)
+TEST(each_create_and_open_returns_a_new_region_fd)
 {
-	int fd = region_new(NAME("a"), 4096, 0600, 0);
-	int fd2 = region_new(NAME("b"), 4096, 0600, 0);
+	int ctl = shmdev_open_dev();
 	struct shmdev_stat st;
+	int a, b, c;
 
-	ASSERT_LE(0, fd);
-	ASSERT_LE(0, fd2);
-	EXPECT_EQ(-EBUSY, region_create(fd, NAME("c"), 4096, 0600, 0));
-	EXPECT_EQ(-EBUSY, region_open_on(fd, NAME("b"), RW));
-	EXPECT_EQ(-ENOENT, region_unlink(NAME("c")));
-	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	ASSERT_LE(0, ctl);
+	a = region_create(ctl, NAME("a"), 4096, 0600, 0);
+	b = region_create(ctl, NAME("b"), 8192, 0600, 0);
+	c = region_open_on(ctl, NAME("a"), SHMDEV_ACCESS_READ);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_LE(0, c);
+	EXPECT_NE(ctl, a);
+	EXPECT_NE(a, b);
+	EXPECT_NE(a, c);
+	ASSERT_EQ(0, region_stat(a, NULL, &st));
 	EXPECT_STREQ(NAME("a"), st.name_out);
+	EXPECT_EQ(SHMDEV_ACCESS_ALL, st.access);
+	ASSERT_EQ(0, region_stat(b, NULL, &st));
+	EXPECT_STREQ(NAME("b"), st.name_out);
+	ASSERT_EQ(0, region_stat(c, NULL, &st));
+	EXPECT_STREQ(NAME("a"), st.name_out);
+	EXPECT_EQ(SHMDEV_ACCESS_READ, st.access);
+	EXPECT_EQ(2, st.handles);
 	EXPECT_EQ(0, region_unlink(NAME("a")));
 	EXPECT_EQ(0, region_unlink(NAME("b")));
-	close(fd);
-	close(fd2);
+	close(a);
+	close(b);
+	close(c);
+	close(ctl);
 }
 
-TEST(unbound_handle_mmap_and_stat_are_enxio)
+TEST(region_fds_are_close_on_exec_unless_asked)
 {
+	struct shmdev_create c = { .name = uptr(NAME("c")), .size = 4096,
+				   .mode = 0600 };
+	struct shmdev_open o = { .name = uptr(NAME("c")),
+				 .access = SHMDEV_ACCESS_READ };
+	int ctl = shmdev_open_dev();
+	struct shmdev_stat st;
+	int fds[4];
+
+	ASSERT_LE(0, ctl);
+	fds[0] = ioctl(ctl, SHMDEV_IOC_CREATE, &c);
+	fds[1] = ioctl(ctl, SHMDEV_IOC_OPEN, &o);
+	o.flags = SHMDEV_OPEN_NOCLOEXEC;
+	fds[2] = ioctl(ctl, SHMDEV_IOC_OPEN, &o);
+	EXPECT_EQ(0, region_unlink(NAME("c")));
+	c.flags = SHMDEV_CREATE_NOCLOEXEC | SHMDEV_CREATE_TRANSIENT;
+	fds[3] = ioctl(ctl, SHMDEV_IOC_CREATE, &c);
+	for (int i = 0; i < 4; i++) {
+		ASSERT_LE(0, fds[i]) TH_LOG("fd %d", i);
+	}
+	EXPECT_EQ(FD_CLOEXEC, fcntl(fds[0], F_GETFD));
+	EXPECT_EQ(FD_CLOEXEC, fcntl(fds[1], F_GETFD));
+	EXPECT_EQ(0, fcntl(fds[2], F_GETFD));
+	EXPECT_EQ(0, fcntl(fds[3], F_GETFD));
+	/* NOCLOEXEC is not a state of the region. */
+	ASSERT_EQ(0, region_stat(fds[3], NULL, &st));
+	EXPECT_EQ(SHMDEV_STATE_TRANSIENT, st.state);
+	for (int i = 0; i < 4; i++)
+		close(fds[i]);
+	close(ctl);
+}
+
+TEST(stat_and_unlink_on_the_control_device_need_a_name)
+{
+	struct shmdev_unlink u = { .name = 0 };
 	struct shmdev_stat st;
 	int fd = shmdev_open_dev();
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(MAP_FAILED, map(fd, 4096, PROT_READ, 0));
-	EXPECT_EQ(ENXIO, errno);
-	EXPECT_EQ(-ENXIO, region_stat(fd, NULL, &st));
+	EXPECT_EQ(-EFAULT, region_stat(fd, NULL, &st));
 	EXPECT_EQ(SENTINEL_U64, st.size);
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_UNLINK, &u));
+	EXPECT_EQ(EFAULT, errno);
+	close(fd);
+}
+
+TEST(stat_and_unlink_on_a_region_fd_take_no_name)
+{
+	struct shmdev_unlink u = { .name = uptr(NAME("n")) };
+	int fd = region_new(NAME("n"), 4096, 0600, 0);
+	struct shmdev_stat st;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, region_stat(fd, NAME("n"), &st));
+	EXPECT_EQ(SENTINEL_U64, st.size);
+	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_UNLINK, &u));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, region_stat_name(NAME("n"), &st));
+	EXPECT_EQ(0, region_unlink(NAME("n")));
+	close(fd);
+}
+
+TEST(unlink_through_the_region_fd_removes_its_name)
+{
+	int fd = region_new(NAME("u"), 4096, 0600, 0);
+	struct shmdev_stat st;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, region_unlink_fd(fd, 0));
+	EXPECT_EQ(-ENOENT, region_open(NAME("u"), RW));
+	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	EXPECT_TRUE(st.state & SHMDEV_STATE_UNLINKED);
+	/* The name is gone: a second UNLINK finds nothing. */
+	EXPECT_EQ(-ENOENT, region_unlink_fd(fd, 0));
+	close(fd);
+}
+
+TEST(unlink_through_a_region_fd_of_a_reused_name_leaves_the_new_region)
+{
+	int old = region_new(NAME("r"), 4096, 0600, 0), fresh;
+	struct shmdev_stat st;
+
+	ASSERT_LE(0, old);
+	ASSERT_EQ(0, region_unlink(NAME("r")));
+	fresh = region_new(NAME("r"), 8192, 0600, 0);
+	ASSERT_LE(0, fresh);
+	EXPECT_EQ(-ENOENT, region_unlink_fd(old, 0));
+	ASSERT_EQ(0, region_stat_name(NAME("r"), &st));
+	EXPECT_EQ(8192, st.size);
+	EXPECT_EQ(0, region_unlink_fd(fresh, 0));
+	close(old);
+	close(fresh);
+}
+
+TEST(unlink_through_a_region_fd_needs_admin_in_it)
+{
+	int fd = region_new(NAME("a"), 4096, 0600, 0);
+	int ro = region_open(NAME("a"), RW);
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-EACCES, region_unlink_fd(ro, 0));
+	EXPECT_EQ(0, region_stat_name(NAME("a"), &(struct shmdev_stat){}));
+	EXPECT_EQ(0, region_unlink_fd(fd, 0));
+	close(ro);
 	close(fd);
 }
 
@@ -1199,10 +1329,13 @@ TEST(list_with_a_bad_entries_pointer_is_efault)
 {
 	struct shmdev_list l = { .entries = 0, .count = 4 };
 	int fd = region_new(NAME("l"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
+	int ctl = shmdev_open_dev();
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_LIST, &l));
+	ASSERT_LE(0, ctl);
+	EXPECT_EQ(-1, ioctl(ctl, SHMDEV_IOC_LIST, &l));
 	EXPECT_EQ(EFAULT, errno);
+	close(ctl);
 	close(fd);
 }
 
@@ -1328,7 +1461,7 @@ TEST_F_TIMEOUT(scale, ten_thousand_regions_leave_nothing_behind, 900)
 		ASSERT_EQ(0, region_unlink(name));
 	}
 	EXPECT_EQ(regions, debug_stat("regions"));
-	EXPECT_EQ(handles + 1, debug_stat("handles"));
+	EXPECT_EQ(handles, debug_stat("handles"));
 	close(fd);
 }
 

@@ -735,16 +735,16 @@ TEST(semaphores_need_their_rights)
 	close(fd);
 }
 
-TEST(semaphore_calls_on_an_unbound_handle_are_enxio)
+TEST(semaphore_calls_on_the_control_device_are_enotty)
 {
 	struct shmdev_sem_get g;
 	int fd = shmdev_open_dev();
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-ENXIO, sem_wait_on(fd, 0, 0, 0));
-	EXPECT_EQ(-ENXIO, sem_post_on(fd, 0, 0, 1));
-	EXPECT_EQ(-ENXIO, sem_get_on(fd, 0, &g));
-	EXPECT_EQ(-ENXIO, sem_set_on(fd, 0, 1));
+	EXPECT_EQ(-ENOTTY, sem_wait_on(fd, 0, 0, 0));
+	EXPECT_EQ(-ENOTTY, sem_post_on(fd, 0, 0, 1));
+	EXPECT_EQ(-ENOTTY, sem_get_on(fd, 0, &g));
+	EXPECT_EQ(-ENOTTY, sem_set_on(fd, 0, 1));
 	close(fd);
 }
 

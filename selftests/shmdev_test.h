@@ -101,70 +101,66 @@ static inline __u64 uptr(const void *p)
 	return (__u64)(unsigned long)p;
 }
 
-/* CREATE on @fd; 0 or -errno. */
+/* CREATE on the control device @fd; the new region fd or -errno. */
 static inline int region_create(int fd, const char *name, __u64 size,
 				__u32 mode, __u32 flags)
 {
 	struct shmdev_create c = {
 		.name = uptr(name), .size = size, .mode = mode, .flags = flags,
 	};
+	int ret = ioctl(fd, SHMDEV_IOC_CREATE, &c);
 
-	return ioctl(fd, SHMDEV_IOC_CREATE, &c) ? -errno : 0;
+	return ret < 0 ? -errno : ret;
 }
 
-/* A new handle bound to a new region; the fd or -errno. */
+/* One ioctl on a control device of its own; its result or -errno. */
+static inline int control_ioctl(unsigned long cmd, void *arg)
+{
+	int fd = shmdev_open_dev();
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, cmd, arg);
+	ret = ret < 0 ? -errno : ret;
+	close(fd);
+	return ret;
+}
+
+/* A new region; its region fd or -errno. */
 static inline int region_new(const char *name, __u64 size, __u32 mode,
 			     __u32 flags)
 {
-	int fd = shmdev_open_dev();
-	int ret;
+	struct shmdev_create c = {
+		.name = uptr(name), .size = size, .mode = mode, .flags = flags,
+	};
 
-	if (fd < 0)
-		return -errno;
-	ret = region_create(fd, name, size, mode, flags);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return control_ioctl(SHMDEV_IOC_CREATE, &c);
 }
 
-/* OPEN on @fd; 0 or -errno. */
+/* OPEN on the control device @fd; the new region fd or -errno. */
 static inline int region_open_on(int fd, const char *name, __u32 access)
 {
 	struct shmdev_open o = { .name = uptr(name), .access = access };
+	int ret = ioctl(fd, SHMDEV_IOC_OPEN, &o);
 
-	return ioctl(fd, SHMDEV_IOC_OPEN, &o) ? -errno : 0;
+	return ret < 0 ? -errno : ret;
 }
 
-/* A new handle bound to an existing region; the fd or -errno. */
+/* A new region fd of an existing region; the fd or -errno. */
 static inline int region_open(const char *name, __u32 access)
 {
-	int fd = shmdev_open_dev();
-	int ret;
+	struct shmdev_open o = { .name = uptr(name), .access = access };
 
-	if (fd < 0)
-		return -errno;
-	ret = region_open_on(fd, name, access);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return control_ioctl(SHMDEV_IOC_OPEN, &o);
 }
 
-/* UNLINK through a temporary handle; 0 or -errno. */
+/* UNLINK by name on a control device; 0 or -errno. */
 static inline int region_unlink_flags(const char *name, __u32 flags)
 {
 	struct shmdev_unlink u = { .name = uptr(name), .flags = flags };
-	int fd = shmdev_open_dev();
-	int ret;
 
-	if (fd < 0)
-		return -errno;
-	ret = ioctl(fd, SHMDEV_IOC_UNLINK, &u) ? -errno : 0;
-	close(fd);
-	return ret;
+	return control_ioctl(SHMDEV_IOC_UNLINK, &u);
 }
 
 static inline int region_unlink(const char *name)
@@ -172,7 +168,18 @@ static inline int region_unlink(const char *name)
 	return region_unlink_flags(name, 0);
 }
 
-/* STAT by name (@name non-NULL) or of @fd's region; outputs pre-filled. */
+/* UNLINK of the region fd @fd's own region; 0 or -errno. */
+static inline int region_unlink_fd(int fd, __u32 flags)
+{
+	struct shmdev_unlink u = { .name = 0, .flags = flags };
+
+	return ioctl(fd, SHMDEV_IOC_UNLINK, &u) ? -errno : 0;
+}
+
+/*
+ * STAT by name on the control device @fd (@name non-NULL) or of the region
+ * fd @fd's region (@name NULL); outputs pre-filled.
+ */
 static inline int region_stat(int fd, const char *name, struct shmdev_stat *st)
 {
 	memset(st, SENTINEL_BYTE, sizeof(*st));
@@ -182,7 +189,7 @@ static inline int region_stat(int fd, const char *name, struct shmdev_stat *st)
 	return ioctl(fd, SHMDEV_IOC_STAT, st) ? -errno : 0;
 }
 
-/* STAT by name through a temporary handle; 0 or -errno. */
+/* STAT by name on a control device of its own; 0 or -errno. */
 static inline int region_stat_name(const char *name, struct shmdev_stat *st)
 {
 	int fd = shmdev_open_dev();
@@ -274,23 +281,14 @@ static inline int perm_set(int fd, __u32 flags, __u32 mode, __u32 uid,
 	return ioctl(fd, SHMDEV_IOC_SET_PERM, &p) ? -errno : 0;
 }
 
-/* A new handle bound to a new region with @nsems semaphores; fd or -errno. */
+/* A new region with @nsems semaphores; its region fd or -errno. */
 static inline int sem_region(const char *name, __u32 nsems)
 {
 	struct shmdev_create c = {
 		.name = uptr(name), .size = 4096, .mode = 0600, .nsems = nsems,
 	};
-	int fd = shmdev_open_dev();
 
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SHMDEV_IOC_CREATE, &c)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	return control_ioctl(SHMDEV_IOC_CREATE, &c);
 }
 
 /* SEM_WAIT: its result (>= 0) or -errno. */

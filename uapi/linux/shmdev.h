@@ -3,6 +3,12 @@
  * shmdev - named shared-memory regions with access-control lists and
  * kernel semaphores, reached through the misc device /dev/shmdev.
  *
+ * /dev/shmdev is a control device: it holds no state. CREATE and OPEN on it
+ * return a new file descriptor for the region (a region fd), bound to the
+ * region with a set of rights and the caller's credentials. mmap and every
+ * per-region ioctl (STAT, UNLINK, GET_ACL, SET_ACL, SET_PERM, SEM_*) act on
+ * a region fd; VERSION works on both kinds of descriptor.
+ *
  * ABI rules: fixed-width fields only, naturally aligned, explicit padding,
  * pointers carried as __u64. Every flags field is checked against a VALID
  * mask and every reserved or padding field must be zero, or the ioctl fails
@@ -16,7 +22,7 @@
 #include <linux/types.h>
 
 /* Interface revision reported by SHMDEV_IOC_VERSION. */
-#define SHMDEV_API_VERSION	1
+#define SHMDEV_API_VERSION	2
 
 /* Size of a name buffer, terminating NUL included. */
 #define SHMDEV_NAME_MAX		256
@@ -54,24 +60,27 @@ struct shmdev_version {
 };
 
 /*
- * Access rights. A handle is bound with a set of rights; every operation
- * needs its right both in the handle and in the region's current
- * permissions for the credentials that bound the handle.
+ * Access rights. A region fd is bound with a set of rights; every operation
+ * needs its right both in the region fd and in the region's current
+ * permissions for the credentials that bound it.
  */
 #define SHMDEV_ACCESS_READ	0x1	/* map readable, stat */
 #define SHMDEV_ACCESS_WRITE	0x2	/* map writable */
 #define SHMDEV_ACCESS_SYNC	0x4	/* semaphore wait and post */
 #define SHMDEV_ACCESS_ADMIN	0x8	/* change the ACL, unlink */
-/* Rights OPEN may request. */
-#define SHMDEV_OPEN_ACCESS_VALID \
+/* Every right; what CREATE binds and what OPEN may request. */
+#define SHMDEV_ACCESS_ALL \
 	(SHMDEV_ACCESS_READ | SHMDEV_ACCESS_WRITE | SHMDEV_ACCESS_SYNC | \
 	 SHMDEV_ACCESS_ADMIN)
+#define SHMDEV_OPEN_ACCESS_VALID	SHMDEV_ACCESS_ALL
 
 /* Flags of struct shmdev_create. */
 #define SHMDEV_CREATE_TRANSIENT	0x1	/* freed with its last user */
 #define SHMDEV_CREATE_POPULATE	0x2	/* allocate every page now */
+#define SHMDEV_CREATE_NOCLOEXEC	0x4	/* region fd without FD_CLOEXEC */
 #define SHMDEV_CREATE_FLAGS_VALID \
-	(SHMDEV_CREATE_TRANSIENT | SHMDEV_CREATE_POPULATE)
+	(SHMDEV_CREATE_TRANSIENT | SHMDEV_CREATE_POPULATE | \
+	 SHMDEV_CREATE_NOCLOEXEC)
 
 /* Permission bits of a region: rwx for owner, group, other. */
 #define SHMDEV_MODE_VALID	0777
@@ -81,6 +90,10 @@ struct shmdev_version {
 
 /**
  * struct shmdev_create - argument of %SHMDEV_IOC_CREATE
+ *
+ * CREATE is issued on /dev/shmdev and returns a new region fd bound with
+ * %SHMDEV_ACCESS_ALL, close-on-exec unless %SHMDEV_CREATE_NOCLOEXEC.
+ *
  * @name: in: user pointer to the region's name, NUL-terminated
  * @size: in: size in bytes, 1 or more; mappings cover whole pages
  * @mode: in: permission bits, within %SHMDEV_MODE_VALID
@@ -99,15 +112,20 @@ struct shmdev_create {
 	__u64 reserved[4];
 };
 
-/* Valid bits of struct shmdev_open.flags (none are defined yet). */
-#define SHMDEV_OPEN_FLAGS_VALID	0
+/* Flags of struct shmdev_open. */
+#define SHMDEV_OPEN_NOCLOEXEC	0x1	/* region fd without FD_CLOEXEC */
+#define SHMDEV_OPEN_FLAGS_VALID	SHMDEV_OPEN_NOCLOEXEC
 
 /**
  * struct shmdev_open - argument of %SHMDEV_IOC_OPEN
  * @name: in: user pointer to the region's name, NUL-terminated
- * @access: in: rights to bind with: %SHMDEV_ACCESS_READ, _WRITE and _SYNC
- * @flags: in: must be zero (no flags are defined yet)
+ * @access: in: rights to bind with, within %SHMDEV_ACCESS_ALL, at least one
+ * @flags: in: %SHMDEV_OPEN_NOCLOEXEC or 0
  * @reserved: in: must be zero
+ *
+ * OPEN is issued on /dev/shmdev and returns a new region fd, close-on-exec
+ * unless %SHMDEV_OPEN_NOCLOEXEC. The fd is opened for writing (FMODE_WRITE)
+ * only when @access has %SHMDEV_ACCESS_WRITE.
  */
 struct shmdev_open {
 	__u64 name;
@@ -118,7 +136,7 @@ struct shmdev_open {
 
 /*
  * Flags of struct shmdev_unlink. KEEP_SEMS removes only the name: the
- * semaphores keep working for handles already bound, as POSIX sem_unlink()
+ * semaphores keep working for region fds already open, as POSIX sem_unlink()
  * requires, instead of failing with EIDRM.
  */
 #define SHMDEV_UNLINK_KEEP_SEMS		0x1
@@ -126,7 +144,8 @@ struct shmdev_open {
 
 /**
  * struct shmdev_unlink - argument of %SHMDEV_IOC_UNLINK
- * @name: in: user pointer to the region's name, NUL-terminated
+ * @name: in: on /dev/shmdev, user pointer to the region's name,
+ *	NUL-terminated; on a region fd, 0: that fd's region
  * @flags: in: %SHMDEV_UNLINK_KEEP_SEMS or 0
  * @pad: in: must be zero
  * @reserved: in: must be zero
@@ -148,8 +167,8 @@ struct shmdev_unlink {
 
 /**
  * struct shmdev_stat - argument of %SHMDEV_IOC_STAT
- * @name: in: user pointer to a region name, or 0 for the region this
- *	handle is bound to
+ * @name: in: on /dev/shmdev, user pointer to a region name; on a region
+ *	fd, 0: that fd's region
  * @flags: in: must be zero (no flags are defined yet)
  * @pad: in: must be zero
  * @size: out: size in bytes
@@ -162,12 +181,12 @@ struct shmdev_unlink {
  * @creator_pid: out: creator's thread-group id in the caller's pid
  *	namespace, 0 if not visible there
  * @nsems: out: number of semaphores
- * @access: out: rights this handle was bound with (0 for by-name STAT)
+ * @access: out: rights the region fd was bound with (0 for by-name STAT)
  * @acl_count: out: number of named entries in the region's ACL
  * @create_time: out: creation time, ns since the epoch (CLOCK_REALTIME)
  * @attach_time: out: last OPEN or mmap, ns since the epoch
  * @change_time: out: last change of permissions or name, ns since the epoch
- * @handles: out: handles bound to the region
+ * @handles: out: region fds (open file descriptions) of the region
  * @mappings: out: memory mappings (VMAs) of the region
  * @resident_pages: out: pages allocated to the region
  * @id: out: the region's id, unique while the module is loaded
@@ -310,7 +329,7 @@ struct shmdev_perm {
 };
 
 /* Flags of struct shmdev_sem_wait and struct shmdev_sem_post. */
-#define SHMDEV_SEM_UNDO		0x1	/* reverse when the handle closes */
+#define SHMDEV_SEM_UNDO		0x1	/* reverse when the region fd goes */
 #define SHMDEV_SEM_TRY		0x2	/* wait: EAGAIN instead of sleeping */
 #define SHMDEV_SEM_REALTIME	0x4	/* wait: timeout on CLOCK_REALTIME */
 #define SHMDEV_SEM_WAIT_FLAGS_VALID \
@@ -403,6 +422,12 @@ struct shmdev_sem_set {
 /* Magic 0xBC is free in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define SHMDEV_IOC_MAGIC	0xBC
 
+/*
+ * On /dev/shmdev: VERSION, CREATE, OPEN, UNLINK and STAT by name, LIST.
+ * On a region fd: VERSION, STAT and UNLINK of its region, GET_ACL, SET_ACL,
+ * SET_PERM, SEM_WAIT, SEM_POST, SEM_GET, SEM_SET. Any other command on
+ * either kind of descriptor fails with ENOTTY.
+ */
 #define SHMDEV_IOC_VERSION	_IOWR(SHMDEV_IOC_MAGIC, 0x00, struct shmdev_version)
 #define SHMDEV_IOC_CREATE	_IOW(SHMDEV_IOC_MAGIC, 0x01, struct shmdev_create)
 #define SHMDEV_IOC_OPEN		_IOW(SHMDEV_IOC_MAGIC, 0x02, struct shmdev_open)

@@ -13,7 +13,6 @@
 
 /**
  * struct shmdev_list_iter - where an iteration over LIST stands
- * @fd: the unbound handle LIST runs on
  * @cursor: where the next LIST call continues
  * @count: entries in @batch
  * @next: the next entry of @batch to return
@@ -21,7 +20,6 @@
  * @batch: the entries of the last call
  */
 struct shmdev_list_iter {
-	int fd;
 	uint64_t cursor;
 	unsigned int count;
 	unsigned int next;
@@ -32,20 +30,19 @@ struct shmdev_list_iter {
 int shmdev_list_open(struct shmdev_list_iter **iter)
 {
 	struct shmdev_list_iter *it;
-	int fd, saved = errno;
+	struct shmdev_version v;
+	int ret, saved = errno;
 
 	if (!iter)
 		return -EFAULT;
+	/* Fail now, not at the first entry, when there is no module. */
+	ret = shmdev_version(&v);
+	if (ret < 0)
+		return ret;
 	it = calloc(1, sizeof(*it));
 	errno = saved;
 	if (!it)
 		return -ENOMEM;
-	fd = shmdev_open_device();
-	if (fd < 0) {
-		free(it);
-		return fd;
-	}
-	it->fd = fd;
 	*iter = it;
 	return 0;
 }
@@ -57,7 +54,7 @@ static int list_fetch(struct shmdev_list_iter *it)
 		.entries = (uint64_t)(uintptr_t)it->batch,
 		.count = LIST_BATCH,
 	};
-	int ret = __shmdev_ioctl(it->fd, SHMDEV_IOC_LIST, &l);
+	int ret = __shmdev_control_ioctl(SHMDEV_IOC_LIST, &l);
 
 	if (ret < 0)
 		return ret;
@@ -88,8 +85,5 @@ int shmdev_list_next(struct shmdev_list_iter *iter,
 
 void shmdev_list_close(struct shmdev_list_iter *iter)
 {
-	if (!iter)
-		return;
-	close(iter->fd);
 	free(iter);
 }

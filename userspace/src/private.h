@@ -9,6 +9,9 @@
 /* ioctl(2) returning its result or -errno. */
 int __shmdev_ioctl(int fd, unsigned long cmd, void *arg);
 
+/* ioctl(2) on the process's control device: its result or -errno. */
+int __shmdev_control_ioctl(unsigned long cmd, void *arg);
+
 /* Nanoseconds of @ts, or -ERANGE past 2^63 - 1 (a wait without end). */
 int __shmdev_timespec_ns(const struct timespec *ts, uint64_t *ns);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * libshmdev: regions, permissions and semaphores, one thin wrapper per
- * ioctl. Calls that take a name open a handle of their own; calls that
- * take an fd act on a handle bound by shmdev_create() or shmdev_open().
+ * ioctl. Calls that take a name go to the control device /dev/shmdev,
+ * which the library opens once per process; calls that take an fd act on
+ * a region fd that shmdev_create() or shmdev_open() returned.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "libshmdev.h"
@@ -52,15 +54,70 @@ int shmdev_open_device(void)
 	return fd;
 }
 
-/* One ioctl on a handle of its own, for the calls that take a name. */
-static int device_ioctl(unsigned long cmd, void *arg)
+/*
+ * The control device, opened on first use and kept open (close-on-exec)
+ * for the life of the process, so that creating or opening a region costs
+ * no open(); a child of fork() shares it. Threads race to open it and the
+ * first to publish wins. A process may close it behind the library's back
+ * (closefrom(), a daemon closing every descriptor): a call that fails in
+ * a way the device would not fail checks that the descriptor is still the
+ * device, and if not, forgets it, without closing it (the number may be
+ * someone else's now), and tries once more with a new one.
+ */
+static int control_fd = -1;
+static dev_t control_rdev;
+
+static int control_get(void)
 {
-	int fd = shmdev_open_device(), ret;
+	int fd = __atomic_load_n(&control_fd, __ATOMIC_ACQUIRE), expected = -1;
+	struct stat st;
+	int saved;
+
+	if (fd >= 0)
+		return fd;
+	fd = shmdev_open_device();
+	if (fd < 0)
+		return fd;
+	saved = errno;
+	if (!fstat(fd, &st))
+		__atomic_store_n(&control_rdev, st.st_rdev, __ATOMIC_RELAXED);
+	errno = saved;
+	if (__atomic_compare_exchange_n(&control_fd, &expected, fd, 0,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return fd;
+	close(fd);
+	errno = saved;
+	return expected;
+}
+
+/* Whether @fd is still the control device the library opened. */
+static int control_is(int fd)
+{
+	int saved = errno, ret;
+	struct stat st;
+
+	ret = !fstat(fd, &st) && S_ISCHR(st.st_mode) &&
+	      st.st_rdev == __atomic_load_n(&control_rdev, __ATOMIC_RELAXED);
+	errno = saved;
+	return ret;
+}
+
+int __shmdev_control_ioctl(unsigned long cmd, void *arg)
+{
+	int fd = control_get(), ret;
 
 	if (fd < 0)
 		return fd;
 	ret = __shmdev_ioctl(fd, cmd, arg);
-	close(fd);
+	if ((ret == -EBADF || ret == -ENOTTY || ret == -EINVAL) &&
+	    !control_is(fd)) {
+		__atomic_compare_exchange_n(&control_fd, &fd, -1, 0,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		fd = control_get();
+		if (fd < 0)
+			return fd;
+		ret = __shmdev_ioctl(fd, cmd, arg);
+	}
 	return ret;
 }
 
@@ -71,7 +128,7 @@ int shmdev_version(struct shmdev_version *version)
 
 	if (!version)
 		return -EINVAL;
-	ret = device_ioctl(SHMDEV_IOC_VERSION, &v);
+	ret = __shmdev_control_ioctl(SHMDEV_IOC_VERSION, &v);
 	/* A driver that does not know VERSION is not shmdev. */
 	if (ret == -ENOTTY)
 		return -EPROTONOSUPPORT;
@@ -95,90 +152,68 @@ int shmdev_check(uint64_t features)
 	return 0;
 }
 
-/* A new handle, bound by CREATE; the fd or -errno. */
-static int create_on(int fd, const char *name, uint64_t size,
-		     unsigned int mode, unsigned int flags, unsigned int nsems)
+/* CREATE: a new region fd or -errno. */
+static int create_fd(const char *name, uint64_t size, unsigned int mode,
+		     unsigned int flags, unsigned int nsems)
 {
 	struct shmdev_create c = {
 		.name = uptr(name), .size = size, .mode = mode,
 		.flags = flags, .nsems = nsems,
 	};
 
-	return __shmdev_ioctl(fd, SHMDEV_IOC_CREATE, &c);
+	return __shmdev_control_ioctl(SHMDEV_IOC_CREATE, &c);
 }
 
-static int open_on(int fd, const char *name, unsigned int access)
+/* OPEN: a new region fd or -errno. */
+static int open_fd(const char *name, unsigned int access)
 {
 	struct shmdev_open o = { .name = uptr(name), .access = access };
 
-	return __shmdev_ioctl(fd, SHMDEV_IOC_OPEN, &o);
-}
-
-/* The handle @fd once its bind returned @ret, or -errno with it closed. */
-static int bound_handle(int fd, int ret)
-{
-	if (ret < 0) {
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return __shmdev_control_ioctl(SHMDEV_IOC_OPEN, &o);
 }
 
 int shmdev_create(const char *name, uint64_t size, unsigned int mode,
 		  unsigned int flags, unsigned int nsems)
 {
-	int fd;
-
 	if (!name)
 		return -EFAULT;
-	fd = shmdev_open_device();
-	if (fd < 0)
-		return fd;
-	return bound_handle(fd, create_on(fd, name, size, mode, flags, nsems));
+	return create_fd(name, size, mode, flags, nsems);
 }
 
 int shmdev_open(const char *name, unsigned int access)
 {
-	int fd;
-
 	if (!name)
 		return -EFAULT;
-	fd = shmdev_open_device();
-	if (fd < 0)
-		return fd;
-	return bound_handle(fd, open_on(fd, name, access));
+	return open_fd(name, access);
 }
 
 int shmdev_open_or_create(const char *name, uint64_t size, unsigned int mode,
 			  unsigned int flags, unsigned int nsems,
 			  unsigned int access, int *created)
 {
-	int fd, ret = -ENOENT, i;
+	int ret = -ENOENT, i;
 
 	if (!name)
 		return -EFAULT;
-	fd = shmdev_open_device();
-	if (fd < 0)
-		return fd;
 	/*
 	 * Another process may create the name between our OPEN and CREATE
 	 * (EEXIST), or unlink it between our CREATE and OPEN (ENOENT): go
 	 * round again, a bounded number of times.
 	 */
 	for (i = 0; i < OPEN_OR_CREATE_TRIES; i++) {
-		ret = open_on(fd, name, access);
+		ret = open_fd(name, access);
 		if (ret != -ENOENT)
 			break;
-		ret = create_on(fd, name, size, mode, flags, nsems);
+		ret = create_fd(name, size, mode, flags, nsems);
 		if (ret != -EEXIST) {
-			if (!ret && created)
+			if (ret >= 0 && created)
 				*created = 1;
-			return bound_handle(fd, ret);
+			return ret;
 		}
 	}
-	if (!ret && created)
+	if (ret >= 0 && created)
 		*created = 0;
-	return bound_handle(fd, ret);
+	return ret;
 }
 
 int shmdev_unlink(const char *name, unsigned int flags)
@@ -187,7 +222,7 @@ int shmdev_unlink(const char *name, unsigned int flags)
 
 	if (!name)
 		return -EFAULT;
-	return device_ioctl(SHMDEV_IOC_UNLINK, &u);
+	return __shmdev_control_ioctl(SHMDEV_IOC_UNLINK, &u);
 }
 
 int shmdev_stat(int fd, struct shmdev_stat *st)
@@ -211,7 +246,7 @@ int shmdev_stat_name(const char *name, struct shmdev_stat *st)
 
 	if (!name || !st)
 		return -EFAULT;
-	ret = device_ioctl(SHMDEV_IOC_STAT, &s);
+	ret = __shmdev_control_ioctl(SHMDEV_IOC_STAT, &s);
 	if (ret < 0)
 		return ret;
 	s.name = 0;

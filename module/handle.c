@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shmdev region fds: the handle that CREATE and OPEN return, its file
+ * operations (the per-region ioctls, mmap, fdinfo, release) and what the
+ * region's inode answers to an open by path.
+ *
+ * A region fd is a file of the region's shmem inode opened with shmdev's
+ * file operations, as shmem_file_setup() opens one with shmem's: its
+ * f_mapping is the shmem mapping, so the file is what a mapping's vm_file
+ * is, and the kernel finds the pages through it as through any shmem
+ * file. It carries the rights it was bound with and the binder's
+ * credentials; a dup, fork or SCM_RIGHTS shares it, as for any file.
+ */
+
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "shmdev.h"
+
+/* Handles come from their own accounted cache so that leaks show by name. */
+static struct kmem_cache *shmdev_file_cache;
+
+/*
+ * The region's inode is reachable by path through /proc/PID/fd,
+ * /proc/PID/map_files and open_by_handle_at(); an open that way fails,
+ * as it does for an anonymous inode, so nobody gets a shmem file of it.
+ */
+static int shmdev_inode_open(struct inode *inode, struct file *file)
+{
+	return -ENXIO;
+}
+
+const struct file_operations shmdev_inode_fops = {
+	.owner	= THIS_MODULE,
+	.open	= shmdev_inode_open,
+};
+
+static struct shmdev_file *shmdev_handle_alloc(struct shmdev_region *r,
+					       u32 access, bool ipc_owner)
+{
+	struct shmdev_file *sf;
+
+	sf = kmem_cache_zalloc(shmdev_file_cache, GFP_KERNEL_ACCOUNT);
+	if (!sf)
+		return NULL;
+	sf->region = r;
+	sf->access = access;
+	sf->ipc_owner = ipc_owner;
+	sf->sys_admin = ns_capable_noaudit(r->user_ns, CAP_SYS_ADMIN);
+	sf->cred = get_current_cred();
+	return sf;
+}
+
+static void shmdev_handle_free(struct shmdev_file *sf)
+{
+	put_cred(sf->cred);
+	kmem_cache_free(shmdev_file_cache, sf);
+}
+
+static int shmdev_handle_release(struct inode *inode, struct file *file)
+{
+	struct shmdev_file *sf = file->private_data;
+	struct shmdev_region *r = sf->region;
+
+	shmdev_sem_undo(sf);
+	atomic_long_dec(&r->handles);
+	atomic_long_dec(&shmdev_stats.handles);
+	shmdev_handle_free(sf);
+	shmdev_region_put(r);
+	return 0;
+}
+
+static long shmdev_handle_ioctl(struct file *file, unsigned int cmd,
+				unsigned long arg)
+{
+	struct shmdev_file *sf = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case SHMDEV_IOC_VERSION:
+		return shmdev_ioc_version(argp);
+	case SHMDEV_IOC_STAT:
+		return shmdev_ioc_stat(sf, argp);
+	case SHMDEV_IOC_UNLINK:
+		return shmdev_ioc_unlink(sf, argp);
+	case SHMDEV_IOC_GET_ACL:
+		return shmdev_ioc_get_acl(sf, argp);
+	case SHMDEV_IOC_SET_ACL:
+		return shmdev_ioc_set_acl(sf, argp);
+	case SHMDEV_IOC_SET_PERM:
+		return shmdev_ioc_set_perm(sf, argp);
+	case SHMDEV_IOC_SEM_WAIT:
+		return shmdev_ioc_sem_wait(sf, argp);
+	case SHMDEV_IOC_SEM_POST:
+		return shmdev_ioc_sem_post(sf, argp);
+	case SHMDEV_IOC_SEM_GET:
+		return shmdev_ioc_sem_get(sf, argp);
+	case SHMDEV_IOC_SEM_SET:
+		return shmdev_ioc_sem_set(sf, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* /proc/PID/fdinfo: the region, and the rights bound and usable now. */
+static void shmdev_handle_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct shmdev_file *sf = file->private_data;
+
+	seq_printf(m, "shmdev-id:\t%u\nshmdev-name:\t%s\n", sf->region->id,
+		   sf->region->name);
+	seq_puts(m, "shmdev-access:\t");
+	shmdev_seq_rights(m, sf->access);
+	seq_puts(m, "\nshmdev-rights:\t");
+	shmdev_seq_rights(m, shmdev_handle_rights(sf));
+	seq_putc(m, '\n');
+}
+
+static const struct file_operations shmdev_handle_fops = {
+	.owner		= THIS_MODULE,
+	.release	= shmdev_handle_release,
+	.unlocked_ioctl	= shmdev_handle_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= shmdev_mmap,
+	.show_fdinfo	= shmdev_handle_show_fdinfo,
+};
+
+/**
+ * shmdev_handle_new - a new region fd's file, not yet installed
+ * @r: the region; on success the file owns the caller's reference
+ * @access: %SHMDEV_ACCESS_* rights to bind with
+ * @ipc_owner: current has CAP_IPC_OWNER in @r's user namespace
+ *
+ * The file is opened for writing only when @access has WRITE, so the VFS
+ * itself refuses a writable shared mapping of a handle without it.
+ *
+ * Return: the file, or an ERR_PTR() with @r's reference still the
+ * caller's.
+ */
+struct file *shmdev_handle_new(struct shmdev_region *r, u32 access,
+			       bool ipc_owner)
+{
+	struct inode *inode = file_inode(r->shm_file);
+	int flags = access & SHMDEV_ACCESS_WRITE ? O_RDWR : O_RDONLY;
+	struct shmdev_file *sf;
+	struct file *file;
+	char *name;
+
+	sf = shmdev_handle_alloc(r, access, ipc_owner);
+	if (!sf)
+		return ERR_PTR(-ENOMEM);
+	name = kasprintf(GFP_KERNEL, "shmdev:%s", r->name);
+	if (!name) {
+		file = ERR_PTR(-ENOMEM);
+		goto err_free_handle;
+	}
+	ihold(inode);
+	file = alloc_file_pseudo(inode, r->shm_file->f_path.mnt, name, flags,
+				 &shmdev_handle_fops);
+	kfree(name);
+	if (IS_ERR(file))
+		goto err_put_inode;
+	/* Dropped by fput(), as for every file with an owner. */
+	__module_get(THIS_MODULE);
+	file->private_data = sf;
+	atomic_long_inc(&r->handles);
+	atomic_long_inc(&shmdev_stats.handles);
+	shmdev_touch_attach(r);
+	return file;
+
+err_put_inode:
+	iput(inode);
+err_free_handle:
+	shmdev_handle_free(sf);
+	return file;
+}
+
+/**
+ * shmdev_handle_init - create the handle cache
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int shmdev_handle_init(void)
+{
+	shmdev_file_cache = KMEM_CACHE(shmdev_file, SLAB_ACCOUNT);
+	return shmdev_file_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * shmdev_handle_exit - destroy the handle cache; no handle is left
+ */
+void shmdev_handle_exit(void)
+{
+	kmem_cache_destroy(shmdev_file_cache);
+}
