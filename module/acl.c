@@ -527,10 +527,13 @@ shmdev_perm_apply(const struct shmdev_permset *old,
 
 /**
  * shmdev_ioc_set_perm - SHMDEV_IOC_SET_PERM: change mode, owner or group
- * @sf: the handle; the rules apply to the credentials that bound it
+ * @sf: the handle, which must have been bound with ADMIN; the rules apply
+ *	to the credentials that bound it
  * @uarg: user pointer to struct shmdev_perm
  *
- * Rights the change takes away are revoked from every handle.
+ * A handle bound without ADMIN never changes permissions, whoever bound
+ * it, so that passing a read-only handle hands over nothing more. Rights
+ * the change takes away are revoked from every handle.
  *
  * Return: 0 or a negative errno.
  */
@@ -548,6 +551,8 @@ int shmdev_ioc_set_perm(struct shmdev_file *sf, void __user *uarg)
 	ret = shmdev_perm_check(&args, &uid, &gid);
 	if (ret)
 		return ret;
+	if (!(sf->access & SHMDEV_ACCESS_ADMIN))
+		return -EACCES;
 	r = sf->region;
 
 	mutex_lock(&r->lock);

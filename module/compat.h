@@ -10,15 +10,6 @@
 #ifndef _SHMDEV_COMPAT_H
 #define _SHMDEV_COMPAT_H
 
-#include <linux/mm.h>
-
-#ifndef SHMDEV_HAVE_VM_FLAGS_CLEAR
-/* vm_flags became read-only behind vm_flags_clear() and friends. */
-static inline void vm_flags_clear(struct vm_area_struct *vma,
-				  vm_flags_t flags)
-{
-	vma->vm_flags &= ~flags;
-}
-#endif
+/* No shim is needed by the kernels supported today. */
 
 #endif /* _SHMDEV_COMPAT_H */

@@ -4,12 +4,13 @@
  * operations (the per-region ioctls, mmap, fdinfo, release) and what the
  * region's inode answers to an open by path.
  *
- * A region fd is a file of the region's shmem inode opened with shmdev's
- * file operations, as shmem_file_setup() opens one with shmem's: its
- * f_mapping is the shmem mapping, so the file is what a mapping's vm_file
- * is, and the kernel finds the pages through it as through any shmem
- * file. It carries the rights it was bound with and the binder's
- * credentials; a dup, fork or SCM_RIGHTS shares it, as for any file.
+ * A region fd is a file of the region's shmem inode with shmdev's file
+ * operations: the creator's is the file shmem_file_setup() made, adopted,
+ * and OPEN makes others as shmem_file_setup() makes its own. Its f_mapping
+ * is the shmem mapping, so the file is what a mapping's vm_file is, and
+ * the kernel finds the pages through it as through any shmem file. It
+ * carries the rights it was bound with and the binder's credentials; a
+ * dup, fork or SCM_RIGHTS shares it, as for any file.
  */
 
 #include <linux/cred.h>
@@ -129,6 +130,14 @@ static const struct file_operations shmdev_handle_fops = {
 	.show_fdinfo	= shmdev_handle_show_fdinfo,
 };
 
+/* Make @file, holding its module reference, the region fd @sf. */
+static void shmdev_handle_attach(struct file *file, struct shmdev_file *sf)
+{
+	file->private_data = sf;
+	atomic_long_inc(&sf->region->handles);
+	atomic_long_inc(&shmdev_stats.handles);
+}
+
 /**
  * shmdev_handle_new - a new region fd's file, not yet installed
  * @r: the region; on success the file owns the caller's reference
@@ -144,39 +153,62 @@ static const struct file_operations shmdev_handle_fops = {
 struct file *shmdev_handle_new(struct shmdev_region *r, u32 access,
 			       bool ipc_owner)
 {
-	struct inode *inode = file_inode(r->shm_file);
 	int flags = access & SHMDEV_ACCESS_WRITE ? O_RDWR : O_RDONLY;
+	char name[SHMDEV_FILE_NAME_MAX];
+	struct inode *inode = r->shm_inode;
 	struct shmdev_file *sf;
 	struct file *file;
-	char *name;
 
 	sf = shmdev_handle_alloc(r, access, ipc_owner);
 	if (!sf)
 		return ERR_PTR(-ENOMEM);
-	name = kasprintf(GFP_KERNEL, "shmdev:%s", r->name);
-	if (!name) {
-		file = ERR_PTR(-ENOMEM);
-		goto err_free_handle;
-	}
+	shmdev_file_name(name, r);
 	ihold(inode);
-	file = alloc_file_pseudo(inode, r->shm_file->f_path.mnt, name, flags,
+	file = alloc_file_pseudo(inode, r->shm_mnt, name, flags,
 				 &shmdev_handle_fops);
-	kfree(name);
 	if (IS_ERR(file))
 		goto err_put_inode;
 	/* Dropped by fput(), as for every file with an owner. */
 	__module_get(THIS_MODULE);
-	file->private_data = sf;
-	atomic_long_inc(&r->handles);
-	atomic_long_inc(&shmdev_stats.handles);
+	shmdev_handle_attach(file, sf);
 	shmdev_touch_attach(r);
 	return file;
 
 err_put_inode:
 	iput(inode);
-err_free_handle:
 	shmdev_handle_free(sf);
 	return file;
+}
+
+/**
+ * shmdev_handle_adopt - make a new region's shmem file its creator's fd
+ * @file: the shmem file shmem_file_setup() made for @r's pages, not yet
+ *	installed, opened read-write
+ * @r: the region; on success the file owns the caller's reference
+ * @ipc_owner: current has CAP_IPC_OWNER in @r's user namespace
+ *
+ * The file becomes a region fd bound with every right, so that a CREATE
+ * makes one file, as memfd_create() does, not a shmem file and a second
+ * file beside it. Nothing of shmem's file operations stays: alloc_file()
+ * derived FMODE_LSEEK, FMODE_CAN_READ and FMODE_CAN_WRITE from them, and
+ * a region fd has none of those operations.
+ *
+ * Return: 0, or -ENOMEM with @file still shmem's and @r's reference still
+ * the caller's.
+ */
+int shmdev_handle_adopt(struct file *file, struct shmdev_region *r,
+			bool ipc_owner)
+{
+	struct shmdev_file *sf;
+
+	sf = shmdev_handle_alloc(r, SHMDEV_ACCESS_ALL, ipc_owner);
+	if (!sf)
+		return -ENOMEM;
+	file->f_mode &= ~(FMODE_LSEEK | FMODE_CAN_READ | FMODE_CAN_WRITE);
+	__module_get(THIS_MODULE);
+	replace_fops(file, &shmdev_handle_fops);
+	shmdev_handle_attach(file, sf);
+	return 0;
 }
 
 /**

@@ -28,6 +28,8 @@ static void shmdev_vm_open(struct vm_area_struct *vma)
 	struct shmdev_file *sf = vma->vm_private_data;
 
 	atomic_long_inc(&sf->region->mappings);
+	/* Pairs with the barrier in shmdev_region_revoke(). */
+	smp_mb__after_atomic();
 	atomic_long_inc(&shmdev_stats.mappings);
 }
 
@@ -152,7 +154,7 @@ static const struct vm_operations_struct shmdev_vm_ops = {
  */
 void shmdev_region_revoke(struct shmdev_region *r)
 {
-	struct address_space *mapping = r->shm_file->f_mapping;
+	struct address_space *mapping = r->shm_inode->i_mapping;
 	struct folio_batch fbatch;
 	pgoff_t index = 0;
 	unsigned int i;
@@ -185,9 +187,17 @@ void shmdev_region_revoke(struct shmdev_region *r)
  * @vma: the new mapping
  *
  * Mappings must be shared and lie within the region's pages. Mapping needs
- * READ, and writable mappings WRITE; without WRITE, VM_MAYWRITE is cleared
- * so that mprotect() cannot add it later. Every way of creating a mapping
- * of this file comes here, remap_file_pages() included.
+ * READ, and writable mappings WRITE. A region fd bound without WRITE is
+ * open read-only, so the VFS has already cleared VM_MAYWRITE; for one that
+ * lost WRITE later, the ->mprotect hook refuses PROT_WRITE, as long as the
+ * right is missing. The VM flags are left as the VFS set them: changing
+ * them here would make 6.12 retry a merge after ->mmap, which frees the
+ * VMA without ->close and so leaks a mapping count.
+ *
+ * A new mapping of this file comes here, remap_file_pages() included,
+ * unless the kernel extends an adjacent VMA of the same file and flags
+ * instead (6.12); the faults, which check every page, are where rights
+ * are enforced, and this check only refuses early.
  *
  * Return: 0 or a negative errno.
  */
@@ -208,14 +218,14 @@ int shmdev_mmap(struct file *file, struct vm_area_struct *vma)
 	rights = shmdev_handle_rights(sf);
 	if (!(rights & SHMDEV_ACCESS_READ))
 		return -EACCES;
-	if (!(rights & SHMDEV_ACCESS_WRITE)) {
-		if (vma->vm_flags & VM_WRITE)
-			return -EACCES;
-		vm_flags_clear(vma, VM_MAYWRITE);
-	}
+	if (vma->vm_flags & VM_WRITE && !(rights & SHMDEV_ACCESS_WRITE))
+		return -EACCES;
 
-	/* shmem sets its vm_ops; the VMA keeps the region fd as its file. */
-	ret = call_mmap(r->shm_file, vma);
+	/*
+	 * shmem's ->mmap sets its vm_ops; it looks at the file's inode only,
+	 * which is shmem's, and the VMA keeps the region fd as its file.
+	 */
+	ret = r->shm_fop->mmap(file, vma);
 	if (ret)
 		return ret;
 	WRITE_ONCE(r->backing_vm_ops, vma->vm_ops);

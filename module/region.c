@@ -143,6 +143,18 @@ static u64 shmdev_now(void)
 	return ktime_get_real_ns();
 }
 
+/**
+ * shmdev_file_name - the name of a region's files, "shmdev:NAME"
+ * @buf: %SHMDEV_FILE_NAME_MAX bytes
+ * @r: the region
+ *
+ * /proc/PID/maps shows it for every mapping, as "memfd:NAME" for a memfd.
+ */
+void shmdev_file_name(char *buf, const struct shmdev_region *r)
+{
+	snprintf(buf, SHMDEV_FILE_NAME_MAX, "shmdev:%s", r->name);
+}
+
 /* --- accounting ----------------------------------------------------- */
 
 static struct shmdev_user *shmdev_user_get(kuid_t uid)
@@ -236,10 +248,10 @@ static int shmdev_shmem_errno(int err)
  */
 static void shmdev_backing_seal(struct shmdev_region *r)
 {
-	struct inode *inode = file_inode(r->shm_file);
+	struct inode *inode = r->shm_inode;
 
 	inode_lock(inode);
-	r->shm_inode_fop = inode->i_fop;
+	r->shm_fop = inode->i_fop;
 	inode->i_mode = 0600;
 	inode->i_uid = GLOBAL_ROOT_UID;
 	inode->i_gid = GLOBAL_ROOT_GID;
@@ -252,54 +264,62 @@ static void shmdev_backing_seal(struct shmdev_region *r)
  * that nothing of the module is left in it should something still hold it
  * (an inotify watch, an O_PATH descriptor), and make it a regular file
  * again, as shmem frees one, but with no permission bits: an open by path
- * gets an empty file, and only with CAP_DAC_OVERRIDE. Then drop the shmem
- * file. No region fd, and so no mapping, is left.
+ * gets an empty file, and only with CAP_DAC_OVERRIDE. Then drop the
+ * region's references to the inode and its mount. No region fd, and so no
+ * mapping, is left.
  */
 static void shmdev_backing_release(struct shmdev_region *r)
 {
-	struct inode *inode = file_inode(r->shm_file);
-	const struct file_operations *fop = r->shm_inode_fop;
+	struct inode *inode = r->shm_inode;
 
-	if (fop) {
+	if (r->shm_fop) {
 		inode_lock(inode);
 		shmem_truncate_range(inode, 0, (loff_t)-1);
-		inode->i_fop = fop;
+		inode->i_fop = r->shm_fop;
 		inode->i_mode = S_IFREG;
 		inode_unlock(inode);
 	}
-	fput(r->shm_file);
+	iput(inode);
+	mntput(r->shm_mnt);
 }
 
-static int shmdev_region_backing(struct shmdev_region *r)
+/*
+ * The shmem file of a new region's pages, which CREATE makes the
+ * creator's region fd (shmdev_handle_adopt()), so that a region costs one
+ * file, as a memfd does. The region keeps its own references to the
+ * inode and the mount, for the region fds that OPEN makes.
+ */
+static struct file *shmdev_region_backing(struct shmdev_region *r)
 {
+	char fname[SHMDEV_FILE_NAME_MAX];
 	struct file *file;
-	char *fname;
 	int ret;
 
-	fname = kasprintf(GFP_KERNEL, "shmdev:%s", r->name);
-	if (!fname)
-		return -ENOMEM;
+	shmdev_file_name(fname, r);
 	/* Pages are charged as they are allocated, as for memfd. */
 	file = shmem_file_setup(fname, r->size, VM_NORESERVE);
-	kfree(fname);
 	if (IS_ERR(file))
-		return shmdev_shmem_errno(PTR_ERR(file));
-	r->shm_file = file;
+		return ERR_PTR(shmdev_shmem_errno(PTR_ERR(file)));
+	r->shm_inode = file_inode(file);
+	ihold(r->shm_inode);
+	r->shm_mnt = mntget(file->f_path.mnt);
 	shmdev_backing_seal(r);
 	if (!(r->flags & SHMDEV_CREATE_POPULATE))
-		return 0;
+		return file;
 	/*
 	 * Populating more than the machine can spare would end in the OOM
 	 * killer, which picks processes that do not even hold the pages.
+	 * shmem's own fallocate, as vfs_fallocate() refuses the inode now that
+	 * it is no regular file; as none, it gets no huge folio either.
 	 */
-	if (PAGE_ALIGN(r->size) >> PAGE_SHIFT > si_mem_available())
-		return -ENOMEM;
-	/*
-	 * shmem's own fallocate: vfs_fallocate() refuses the inode now that
-	 * it is no regular file, and as none, it gets no huge folio here.
-	 */
-	ret = file->f_op->fallocate(file, 0, 0, r->size);
-	return shmdev_shmem_errno(ret);
+	ret = -ENOMEM;
+	if (PAGE_ALIGN(r->size) >> PAGE_SHIFT <= si_mem_available())
+		ret = shmdev_shmem_errno(file->f_op->fallocate(file, 0, 0,
+							       r->size));
+	if (!ret)
+		return file;
+	fput(file);
+	return ERR_PTR(ret);
 }
 
 /* --- lifetime ------------------------------------------------------- */
@@ -329,7 +349,7 @@ static void shmdev_region_unregister(struct shmdev_region *r)
 /* Free an unregistered region; may sleep, takes no lock. */
 static void shmdev_region_free(struct shmdev_region *r)
 {
-	if (r->shm_file)
+	if (r->shm_inode)
 		shmdev_backing_release(r);
 	put_pid(r->creator);
 	put_user_ns(r->user_ns);
@@ -433,13 +453,16 @@ static void shmdev_unreserve(struct shmdev_user *u, u64 size)
 	mutex_unlock(&shmdev_registry_lock);
 }
 
-/* A new, unregistered region holding the charge @u; one reference. */
+/*
+ * A new, unregistered region holding the charge @u, with one reference,
+ * and in @filep the shmem file of its pages.
+ */
 static struct shmdev_region *shmdev_region_new(const char *name,
 					       const struct shmdev_create *args,
-					       struct shmdev_user *u)
+					       struct shmdev_user *u,
+					       struct file **filep)
 {
 	struct shmdev_region *r;
-	int ret;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
@@ -456,6 +479,7 @@ static struct shmdev_region *shmdev_region_new(const char *name,
 	r->cuid = current_fsuid();
 	r->cgid = current_fsgid();
 	r->create_time = shmdev_now();
+	r->attach_time = r->create_time;
 	r->change_time = r->create_time;
 	RCU_INIT_POINTER(r->perm, shmdev_permset_new(r->cuid, r->cgid,
 						     args->mode, 0));
@@ -467,10 +491,10 @@ static struct shmdev_region *shmdev_region_new(const char *name,
 		return ERR_PTR(-ENOMEM);
 	}
 
-	ret = shmdev_region_backing(r);
-	if (ret) {
+	*filep = shmdev_region_backing(r);
+	if (IS_ERR(*filep)) {
 		shmdev_region_free(r);
-		return ERR_PTR(ret);
+		return ERR_CAST(*filep);
 	}
 	r->user = u;
 	return r;
@@ -551,17 +575,16 @@ int shmdev_ioc_create(void __user *uarg)
 	ret = shmdev_reserve(name, args.size, &u);
 	if (ret)
 		goto err_put_fd;
-	r = shmdev_region_new(name, &args, u);
+	r = shmdev_region_new(name, &args, u, &file);
 	if (IS_ERR(r)) {
 		shmdev_unreserve(u, args.size);
 		ret = PTR_ERR(r);
 		goto err_put_fd;
 	}
-	file = shmdev_handle_new(r, SHMDEV_ACCESS_ALL,
-				 shmdev_current_ipc_owner(r));
-	if (IS_ERR(file)) {
+	ret = shmdev_handle_adopt(file, r, shmdev_current_ipc_owner(r));
+	if (ret) {
+		fput(file);
 		shmdev_region_put(r);
-		ret = PTR_ERR(file);
 		goto err_put_fd;
 	}
 	ret = shmdev_region_register(r);
@@ -757,7 +780,7 @@ void shmdev_region_info(struct shmdev_region *r, struct user_namespace *ns,
 	info->state = shmdev_region_state(r);
 	info->handles = atomic_long_read(&r->handles);
 	info->mappings = atomic_long_read(&r->mappings);
-	info->resident_pages = READ_ONCE(r->shm_file->f_mapping->nrpages);
+	info->resident_pages = READ_ONCE(r->shm_inode->i_mapping->nrpages);
 }
 
 static void shmdev_fill_stat(struct shmdev_region *r, struct shmdev_stat *st)
@@ -923,11 +946,16 @@ int shmdev_ioc_list(void __user *uarg)
 static void *shmdev_seq_start(struct seq_file *m, loff_t *pos)
 {
 	unsigned long index = *pos;
+	void *r;
 
 	mutex_lock(&shmdev_registry_lock);
 	if (!*pos)
 		return SEQ_START_TOKEN;
-	return xa_find(&shmdev_ids, &index, ULONG_MAX, XA_PRESENT);
+	/* The region at *pos may be gone: go on from the one found. */
+	r = xa_find(&shmdev_ids, &index, ULONG_MAX, XA_PRESENT);
+	if (r)
+		*pos = index;
+	return r;
 }
 
 static void *shmdev_seq_next(struct seq_file *m, void *v, loff_t *pos)

@@ -53,7 +53,9 @@
 #include "compat.h"
 
 struct file;
+struct inode;
 struct seq_file;
+struct vfsmount;
 
 #define SHMDEV_DEVNAME	"shmdev"
 
@@ -126,10 +128,13 @@ struct shmdev_permset {
  * @linked: the name is in the name table; written under the registry
  *	lock, read with READ_ONCE() elsewhere (STAT's "unlinked" state)
  * @name: NUL-terminated name, zero-padded (the name table's key)
- * @shm_file: shmem file holding the pages; set before the region is
- *	findable and never changed. Region fds are opened on its inode.
- * @shm_inode_fop: shmem's file operations of that inode, which
- *	shmdev_backing_seal() replaced and the region's release puts back
+ * @shm_inode: the shmem inode holding the pages (a reference); set
+ *	before the region is findable and never changed. Region fds are
+ *	files of it.
+ * @shm_mnt: the internal shmem mount @shm_inode is on (a reference)
+ * @shm_fop: shmem's file operations of @shm_inode, which
+ *	shmdev_backing_seal() replaced in the inode and the region's release
+ *	puts back; shmdev_mmap() calls their ->mmap
  * @backing_vm_ops: shmem's vm_ops for this region's mappings, learnt at
  *	the first mmap (the same value every time; READ_ONCE/WRITE_ONCE)
  * @size: size in bytes as created
@@ -155,8 +160,9 @@ struct shmdev_region {
 	u32 id;
 	bool linked;
 	char name[SHMDEV_NAME_MAX];
-	struct file *shm_file;
-	const struct file_operations *shm_inode_fop;
+	struct inode *shm_inode;
+	struct vfsmount *shm_mnt;
+	const struct file_operations *shm_fop;
 	const struct vm_operations_struct *backing_vm_ops;
 	u64 size;
 	u32 flags;
@@ -243,7 +249,9 @@ struct shmdev_stats {
 extern struct shmdev_stats shmdev_stats;
 
 /* region.c */
+#define SHMDEV_FILE_NAME_MAX	(sizeof("shmdev:") + SHMDEV_NAME_MAX)
 int shmdev_name_valid(const char *name, size_t len);
+void shmdev_file_name(char *buf, const struct shmdev_region *r);
 int shmdev_region_init(void);
 void shmdev_region_exit(void);
 void shmdev_region_put(struct shmdev_region *r);
@@ -259,6 +267,8 @@ int shmdev_ioc_list(void __user *arg);
 /* handle.c */
 struct file *shmdev_handle_new(struct shmdev_region *r, u32 access,
 			       bool ipc_owner);
+int shmdev_handle_adopt(struct file *file, struct shmdev_region *r,
+			bool ipc_owner);
 extern const struct file_operations shmdev_inode_fops;
 int shmdev_handle_init(void);
 void shmdev_handle_exit(void);

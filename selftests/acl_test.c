@@ -316,6 +316,13 @@ struct who {
 	int fd;
 };
 
+/* A name and two pipes, for a child that waits for the parent's step. */
+struct handshake {
+	const char *name;
+	int ready[2];		/* child -> parent */
+	int done[2];		/* parent -> child */
+};
+
 /* OPEN @w->name with @w->access as @w->uid/@w->gid: code(). */
 static int open_as(void *arg)
 {
@@ -651,7 +658,7 @@ static int chgrp_as_owner(void *arg)
 
 	if (drop_to(UID, GID, supp, 1))
 		return 10;
-	fd = region_open(w->name, R);
+	fd = region_open(w->name, R | A);
 	if (fd < 0)
 		return 11;
 	return code(perm_set(fd, SHMDEV_PERM_GID, 0, 0, w->access));
@@ -671,47 +678,88 @@ TEST(owner_may_change_the_group_only_to_one_of_its_own)
 	close(fd);
 }
 
-/* As UID (the creator, no longer owner), chmod through a group grant. */
-static int creator_chmods(void *arg)
+/*
+ * As UID, create @w->name and keep the region fd (bound with every
+ * right); once root has given the region away, chmod through it.
+ */
+static int creator_chmods_after_give_away(void *arg)
 {
-	const struct who *w = arg;
+	struct handshake *w = arg;
+	char c;
 	int fd;
 
 	if (drop_to(UID, GID, NULL, 0))
 		return 10;
-	fd = region_open(w->name, R);
+	fd = region_new(w->name, 4096, 0644, 0);
 	if (fd < 0)
 		return 11;
+	if (write(w->ready[1], "r", 1) != 1 || read(w->done[0], &c, 1) != 1)
+		return 12;
 	return code(perm_set(fd, SHMDEV_PERM_MODE, 0604, 0, 0));
-}
-
-static int create_as_uid(void *arg)
-{
-	const struct who *w = arg;
-
-	if (drop_to(UID, GID, NULL, 0))
-		return 10;
-	return region_new(w->name, 4096, 0644, 0) < 0 ? 11 : 0;
 }
 
 TEST(creator_keeps_set_perm_after_the_region_is_given_away)
 {
-	struct who w = { .name = NAME("k") };
+	struct handshake w = { .name = NAME("k") };
 	struct who stranger = { UID2, GID, w.name, R, -1 };
 	struct shmdev_stat st;
+	pid_t pid;
+	char c;
 	int fd;
 
-	ASSERT_EQ(0, in_child(create_as_uid, &w));
-	fd = region_open(w.name, R);
+	ASSERT_EQ(0, pipe(w.ready));
+	ASSERT_EQ(0, pipe(w.done));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(creator_chmods_after_give_away(&w));
+	ASSERT_EQ(1, read(w.ready[0], &c, 1));
+	fd = region_open(w.name, R | A);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, perm_set(fd, SHMDEV_PERM_UID, 0, UID2, 0));
-	EXPECT_EQ(0, in_child(creator_chmods, &w));
+	ASSERT_EQ(1, write(w.done[1], "d", 1));
+	EXPECT_EQ(0, reap(pid));
 	ASSERT_EQ(0, region_stat(fd, NULL, &st));
 	EXPECT_EQ(UID2, st.uid);
 	EXPECT_EQ(UID, st.cuid);
+	EXPECT_EQ(0604, st.mode);
 	/* A stranger may not. */
 	stranger.access = R;
 	EXPECT_EQ(0, in_child(open_as, &stranger));
+	EXPECT_EQ(0, region_unlink(w.name));
+	close(fd);
+}
+
+/* As UID, the owner, SET_PERM through a region fd bound without ADMIN. */
+static int owner_chmods_without_admin(void *arg)
+{
+	const struct who *w = arg;
+	int fd;
+
+	if (drop_to(UID, GID, NULL, 0))
+		return 10;
+	fd = region_open(w->name, R | W);
+	if (fd < 0)
+		return 11;
+	if (perm_set(fd, SHMDEV_PERM_MODE, 0666, 0, 0) != -EACCES)
+		return 12;
+	fd = region_open(w->name, R | A);
+	if (fd < 0)
+		return 13;
+	return code(perm_set(fd, SHMDEV_PERM_MODE, 0640, 0, 0));
+}
+
+TEST(set_perm_needs_a_region_fd_bound_with_admin)
+{
+	struct who w = { .name = NAME("pa") };
+	struct shmdev_stat st;
+	int fd = region_new(w.name, 4096, 0600, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, perm_set(fd, SHMDEV_PERM_UID, 0, UID, 0));
+	EXPECT_EQ(0, in_child(owner_chmods_without_admin, &w));
+	ASSERT_EQ(0, region_stat(fd, NULL, &st));
+	EXPECT_EQ(0640, st.mode);
 	EXPECT_EQ(0, region_unlink(w.name));
 	close(fd);
 }

@@ -201,8 +201,11 @@ static const struct field set_perm_fields[] = {
 	FIELD(struct shmdev_perm, reserved[1], F_RESERVED, 0),
 };
 
-/* Root binds with CAP_IPC_OWNER and CAP_SYS_ADMIN, so EPERM is a bug. */
-static const int set_perm_errnos[] = { EFAULT, EINVAL, ENOMEM, 0 };
+/*
+ * Root binds with CAP_IPC_OWNER and CAP_SYS_ADMIN, so EPERM is a bug;
+ * EACCES: a region fd bound without ADMIN.
+ */
+static const int set_perm_errnos[] = { EFAULT, EINVAL, EACCES, ENOMEM, 0 };
 
 static const struct field sem_wait_fields[] = {
 	FIELD(struct shmdev_sem_wait, index, F_INT, 0),

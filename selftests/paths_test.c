@@ -302,6 +302,48 @@ TEST(remap_file_pages_mapping_is_counted_and_shares_the_pages)
 	close(fd);
 }
 
+/*
+ * Two adjacent read-only mappings made after WRITE was revoked from a
+ * region fd open for writing: the kernel may merge or extend VMAs around
+ * the mmap handler, and the count must still come back to 0.
+ */
+static int try_adjacent_maps(struct attempt *a)
+{
+	long pg = page_size();
+	struct shmdev_stat st;
+	char *p;
+
+	munmap(a->p, a->len);
+	p = mmap(NULL, 2 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	if (mmap(p, pg, PROT_READ, MAP_SHARED | MAP_FIXED, a->fd, 0) != p ||
+	    mmap(p + pg, pg, PROT_READ, MAP_SHARED | MAP_FIXED, a->fd, pg) !=
+	    p + pg)
+		return 2;
+	if (probe_read(p) != 0x5a || probe_read(p + pg) != 0x5a)
+		return 3;
+	if (!mprotect(p, 2 * pg, PROT_READ | PROT_WRITE))
+		return 4;
+	munmap(p, 2 * pg);
+	if (region_stat(a->fd, NULL, &st))
+		return 5;
+	return st.mappings ? 6 : 0;
+}
+
+TEST(adjacent_mappings_after_write_is_revoked_are_counted_right)
+{
+	struct attempt a = {
+		.name = NAME("adj"), .len = 2 * page_size(), .access = R | W,
+		.keep = R, .prot = PROT_READ | PROT_WRITE,
+		.try = try_adjacent_maps,
+	};
+
+	EXPECT_EQ(0, attempt_run(&a, a.len));
+	EXPECT_TRUE(region_intact(a.name, a.len));
+	EXPECT_EQ(0, region_unlink(a.name));
+}
+
 /* --- madvise() ------------------------------------------------------- */
 
 static int try_madv_remove(struct attempt *a)

@@ -59,29 +59,38 @@ int shmdev_open_device(void)
  * for the life of the process, so that creating or opening a region costs
  * no open(); a child of fork() shares it. Threads race to open it and the
  * first to publish wins. A process may close it behind the library's back
- * (closefrom(), a daemon closing every descriptor): a call that fails in
- * a way the device would not fail checks that the descriptor is still the
- * device, and if not, forgets it, without closing it (the number may be
- * someone else's now), and tries once more with a new one.
+ * (closefrom(), a daemon closing every descriptor): a call that fails
+ * checks that the descriptor is still the device (a character device of
+ * the same number), and if not, forgets it, without closing it (the
+ * number may be someone else's now), and tries once more with a new one.
+ * Checking only on failure keeps the check off the fast path; a foreign
+ * file that answered shmdev's own ioctl numbers with success would go
+ * unnoticed, and none of the kernel's does.
  */
 static int control_fd = -1;
 static dev_t control_rdev;
 
-static int control_get(void)
+/* The control device; *@owned set if the caller must close it. */
+static int control_get(int *owned)
 {
 	int fd = __atomic_load_n(&control_fd, __ATOMIC_ACQUIRE), expected = -1;
 	struct stat st;
 	int saved;
 
+	*owned = 0;
 	if (fd >= 0)
 		return fd;
 	fd = shmdev_open_device();
 	if (fd < 0)
 		return fd;
 	saved = errno;
-	if (!fstat(fd, &st))
-		__atomic_store_n(&control_rdev, st.st_rdev, __ATOMIC_RELAXED);
-	errno = saved;
+	/* A descriptor it could not identify later is not kept. */
+	if (fstat(fd, &st)) {
+		errno = saved;
+		*owned = 1;
+		return fd;
+	}
+	__atomic_store_n(&control_rdev, st.st_rdev, __ATOMIC_RELAXED);
 	if (__atomic_compare_exchange_n(&control_fd, &expected, fd, 0,
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return fd;
@@ -104,19 +113,23 @@ static int control_is(int fd)
 
 int __shmdev_control_ioctl(unsigned long cmd, void *arg)
 {
-	int fd = control_get(), ret;
+	int owned, fd = control_get(&owned), ret, saved;
 
 	if (fd < 0)
 		return fd;
 	ret = __shmdev_ioctl(fd, cmd, arg);
-	if ((ret == -EBADF || ret == -ENOTTY || ret == -EINVAL) &&
-	    !control_is(fd)) {
+	if (ret < 0 && !owned && !control_is(fd)) {
 		__atomic_compare_exchange_n(&control_fd, &fd, -1, 0,
 					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-		fd = control_get();
+		fd = control_get(&owned);
 		if (fd < 0)
 			return fd;
 		ret = __shmdev_ioctl(fd, cmd, arg);
+	}
+	if (owned) {
+		saved = errno;
+		close(fd);
+		errno = saved;
 	}
 	return ret;
 }
