@@ -103,10 +103,6 @@ void ratio_add(const char *workload, const char *label,
 void note_add(const char *workload, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The elementwise minimum of several series: "the fastest peer" per round. */
-struct series *series_min(const char *workload, const char *impl,
-			  struct series *const *of, int n);
-
 
 /* The workloads, each in its own file. */
 void bench_pingpong(void);

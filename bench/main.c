@@ -127,22 +127,6 @@ void series_add(struct series *s, double v)
 		s->v[s->n++] = v;
 }
 
-struct series *series_min(const char *workload, const char *impl,
-			  struct series *const *of, int n)
-{
-	struct series *m = series_new(workload, impl, of[0]->unit);
-
-	for (int r = 0; r < of[0]->n; r++) {
-		double v = of[0]->v[r];
-
-		for (int i = 1; i < n; i++)
-			if (of[i]->v[r] < v)
-				v = of[i]->v[r];
-		series_add(m, v);
-	}
-	return m;
-}
-
 void ratio_add(const char *workload, const char *label,
 	       const struct series *subject, const struct series *peer,
 	       double target, const char *target_text)

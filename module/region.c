@@ -33,7 +33,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
-#include <linux/xarray.h>
+#include <linux/rbtree.h>
 
 #include "shmdev.h"
 
@@ -82,7 +82,7 @@ struct shmdev_user {
  */
 static DEFINE_MUTEX(shmdev_registry_lock);
 static struct rhashtable shmdev_names;
-static DEFINE_XARRAY_ALLOC1(shmdev_ids);
+static struct rb_root shmdev_ids = RB_ROOT;
 static u32 shmdev_next_id;
 static DEFINE_HASHTABLE(shmdev_users, 6);
 static unsigned long shmdev_total_regions;
@@ -153,6 +153,73 @@ static u64 shmdev_now(void)
 void shmdev_file_name(char *buf, const struct shmdev_region *r)
 {
 	snprintf(buf, SHMDEV_FILE_NAME_MAX, "shmdev:%s", r->name);
+}
+
+/* --- ids -------------------------------------------------------------- */
+
+/*
+ * Regions by id, in an rbtree whose nodes live in the regions, so that a
+ * region's id costs no allocation. Ids are given in increasing order and
+ * never reused until the 32-bit counter wraps, so LIST and /proc walk the
+ * tree in creation order from a cursor.
+ */
+static struct shmdev_region *shmdev_id_entry(struct rb_node *node)
+{
+	return node ? rb_entry(node, struct shmdev_region, id_node) : NULL;
+}
+
+/* The region of the lowest id at or above @id, or NULL. */
+static struct shmdev_region *shmdev_id_from(u64 id)
+{
+	struct rb_node *node = shmdev_ids.rb_node, *found = NULL;
+
+	lockdep_assert_held(&shmdev_registry_lock);
+	while (node) {
+		if (shmdev_id_entry(node)->id >= id) {
+			found = node;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	return shmdev_id_entry(found);
+}
+
+static struct shmdev_region *shmdev_id_next(struct shmdev_region *r)
+{
+	return shmdev_id_entry(rb_next(&r->id_node));
+}
+
+/*
+ * Give @r the next free id, 1 or more. The counter only repeats an id
+ * after 2^32 regions, and then skips those still in use.
+ */
+static void shmdev_id_insert(struct shmdev_region *r)
+{
+	struct rb_node **link, *parent;
+	u32 id;
+
+	lockdep_assert_held(&shmdev_registry_lock);
+	for (;;) {
+		id = ++shmdev_next_id;
+		if (!id)
+			continue;
+		link = &shmdev_ids.rb_node;
+		parent = NULL;
+		while (*link) {
+			u32 at = shmdev_id_entry(*link)->id;
+
+			parent = *link;
+			if (id == at)
+				break;
+			link = id < at ? &parent->rb_left : &parent->rb_right;
+		}
+		if (!*link)
+			break;
+	}
+	r->id = id;
+	rb_link_node(&r->id_node, parent, link);
+	rb_insert_color(&r->id_node, &shmdev_ids);
 }
 
 /* --- accounting ----------------------------------------------------- */
@@ -339,8 +406,10 @@ static void shmdev_region_unregister(struct shmdev_region *r)
 				       shmdev_name_params);
 		WRITE_ONCE(r->linked, false);
 	}
-	if (r->id)
-		xa_erase(&shmdev_ids, r->id);
+	if (r->id) {
+		rb_erase(&r->id_node, &shmdev_ids);
+		r->id = 0;
+	}
 	if (r->user)
 		shmdev_uncharge(r->user, PAGE_ALIGN(r->size));
 	r->user = NULL;
@@ -513,18 +582,13 @@ static int shmdev_region_register(struct shmdev_region *r)
 		ret = -EEXIST;
 		goto out_unlock;
 	}
-	ret = xa_alloc_cyclic(&shmdev_ids, &r->id, r, xa_limit_32b,
-			      &shmdev_next_id, GFP_KERNEL);
-	if (ret < 0)
-		goto out_unlock;
 	ret = rhashtable_insert_fast(&shmdev_names, &r->node,
 				     shmdev_name_params);
 	if (ret) {
-		xa_erase(&shmdev_ids, r->id);
-		r->id = 0;
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
+	shmdev_id_insert(r);
 	WRITE_ONCE(r->linked, true);
 	/* A persistent region is kept by the registry while named. */
 	if (!(r->flags & SHMDEV_CREATE_TRANSIENT))
@@ -909,7 +973,6 @@ int shmdev_ioc_list(void __user *uarg)
 	struct shmdev_list_entry *buf;
 	struct shmdev_region *r;
 	struct shmdev_list args;
-	unsigned long index;
 	u32 n, count = 0;
 	int ret = 0;
 
@@ -924,11 +987,10 @@ int shmdev_ioc_list(void __user *uarg)
 		return -ENOMEM;
 
 	mutex_lock(&shmdev_registry_lock);
-	xa_for_each_start(&shmdev_ids, index, r, args.cursor) {
-		shmdev_fill_entry(r, &buf[count]);
-		args.cursor = (u64)index + 1;
-		if (++count == n)
-			break;
+	for (r = shmdev_id_from(args.cursor); r && count < n;
+	     r = shmdev_id_next(r)) {
+		shmdev_fill_entry(r, &buf[count++]);
+		args.cursor = (u64)r->id + 1;
 	}
 	mutex_unlock(&shmdev_registry_lock);
 	args.count = count;
@@ -945,25 +1007,24 @@ int shmdev_ioc_list(void __user *uarg)
 /* The registry lock is held from ->start() to ->stop(): one read() call. */
 static void *shmdev_seq_start(struct seq_file *m, loff_t *pos)
 {
-	unsigned long index = *pos;
-	void *r;
+	struct shmdev_region *r;
 
 	mutex_lock(&shmdev_registry_lock);
 	if (!*pos)
 		return SEQ_START_TOKEN;
 	/* The region at *pos may be gone: go on from the one found. */
-	r = xa_find(&shmdev_ids, &index, ULONG_MAX, XA_PRESENT);
+	r = shmdev_id_from(*pos);
 	if (r)
-		*pos = index;
+		*pos = r->id;
 	return r;
 }
 
 static void *shmdev_seq_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	unsigned long index = v == SEQ_START_TOKEN ? 1 : *pos + 1;
-	void *r = xa_find(&shmdev_ids, &index, ULONG_MAX, XA_PRESENT);
+	struct shmdev_region *r;
 
-	*pos = r ? index : *pos + 1;
+	r = v == SEQ_START_TOKEN ? shmdev_id_from(1) : shmdev_id_next(v);
+	*pos = r ? r->id : *pos + 1;
 	return r;
 }
 
@@ -1028,11 +1089,10 @@ int shmdev_region_init(void)
 void shmdev_region_exit(void)
 {
 	struct shmdev_region *r;
-	unsigned long index;
 
 	remove_proc_entry("driver/shmdev", NULL);
 	mutex_lock(&shmdev_registry_lock);
-	xa_for_each(&shmdev_ids, index, r) {
+	while ((r = shmdev_id_from(0))) {
 		shmdev_region_unregister(r);
 		mutex_unlock(&shmdev_registry_lock);
 		shmdev_region_free(r);
@@ -1040,5 +1100,4 @@ void shmdev_region_exit(void)
 	}
 	mutex_unlock(&shmdev_registry_lock);
 	rhashtable_destroy(&shmdev_names);
-	xa_destroy(&shmdev_ids);
 }

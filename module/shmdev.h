@@ -25,8 +25,8 @@
  * under RCU, so that the rights check on every fault takes no lock.
  *
  * Lock order, outermost first:
- *   shmdev_registry_lock      names, ids, per-user and global accounting,
- *                             every region's @linked
+ *   shmdev_registry_lock      names, the id tree, per-user and global
+ *                             accounting, every region's @linked and @id
  *   shmdev_region.lock        a region's mutable attributes
  *   shmdev_sem.wq.lock        one semaphore (spinlock; innermost, one at
  *                             a time, never held while sleeping)
@@ -44,6 +44,7 @@
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/rbtree_types.h>
 #include <linux/rhashtable-types.h>
 #include <linux/shmdev.h>
 #include <linux/types.h>
@@ -124,7 +125,8 @@ struct shmdev_permset {
  * struct shmdev_region - a named shared-memory region
  * @ref: reference count, see the top of this file
  * @node: link in the name table, while @linked
- * @id: registry id, unique among live regions
+ * @id_node: link in the id tree, while @id is not 0
+ * @id: registry id, unique among live regions; 0 until registered
  * @linked: the name is in the name table; written under the registry
  *	lock, read with READ_ONCE() elsewhere (STAT's "unlinked" state)
  * @name: NUL-terminated name, zero-padded (the name table's key)
@@ -157,6 +159,7 @@ struct shmdev_permset {
 struct shmdev_region {
 	struct kref ref;
 	struct rhash_head node;
+	struct rb_node id_node;
 	u32 id;
 	bool linked;
 	char name[SHMDEV_NAME_MAX];
