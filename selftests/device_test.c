@@ -269,6 +269,18 @@ TEST(control_device_cannot_be_mapped)
 	close(fd);
 }
 
+/* Each of the @n commands @cmds on @fd fails with ENOTTY. */
+static void expect_enotty(struct __test_metadata *_metadata, int fd,
+			  const unsigned long *cmds, size_t n)
+{
+	char arg[512] = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		EXPECT_EQ(-1, ioctl(fd, cmds[i], arg)) TH_LOG("cmd %zu", i);
+		EXPECT_EQ(ENOTTY, errno) TH_LOG("cmd %zu", i);
+	}
+}
+
 TEST(region_commands_on_the_control_device_are_enotty)
 {
 	static const unsigned long cmds[] = {
@@ -276,14 +288,10 @@ TEST(region_commands_on_the_control_device_are_enotty)
 		SHMDEV_IOC_SEM_WAIT, SHMDEV_IOC_SEM_POST, SHMDEV_IOC_SEM_GET,
 		SHMDEV_IOC_SEM_SET,
 	};
-	char arg[512] = { 0 };
 	int fd = shmdev_open_dev();
 
 	ASSERT_LE(0, fd);
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		EXPECT_EQ(-1, ioctl(fd, cmds[i], arg)) TH_LOG("cmd %zu", i);
-		EXPECT_EQ(ENOTTY, errno) TH_LOG("cmd %zu", i);
-	}
+	expect_enotty(_metadata, fd, cmds, sizeof(cmds) / sizeof(cmds[0]));
 	close(fd);
 }
 
@@ -292,14 +300,10 @@ TEST(control_commands_on_a_region_fd_are_enotty)
 	static const unsigned long cmds[] = {
 		SHMDEV_IOC_CREATE, SHMDEV_IOC_OPEN, SHMDEV_IOC_LIST,
 	};
-	char arg[512] = { 0 };
 	int fd = region_new(NAME("r"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
 
 	ASSERT_LE(0, fd);
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		EXPECT_EQ(-1, ioctl(fd, cmds[i], arg)) TH_LOG("cmd %zu", i);
-		EXPECT_EQ(ENOTTY, errno) TH_LOG("cmd %zu", i);
-	}
+	expect_enotty(_metadata, fd, cmds, sizeof(cmds) / sizeof(cmds[0]));
 	close(fd);
 }
 

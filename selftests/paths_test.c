@@ -178,6 +178,15 @@ static bool region_intact(const char *name, size_t size)
 	return ok;
 }
 
+/* @a refused, with @a->len bytes of region left intact and then removed. */
+static void expect_refused(struct __test_metadata *_metadata,
+			   struct attempt *a)
+{
+	EXPECT_EQ(0, attempt_run(a, a->len));
+	EXPECT_TRUE(region_intact(a->name, a->len));
+	EXPECT_EQ(0, region_unlink(a->name));
+}
+
 /* --- remap_file_pages() ------------------------------------------------ */
 
 /*
@@ -206,9 +215,7 @@ TEST(remap_file_pages_of_a_read_only_handle_fails_and_it_stays_read_only)
 		.keep = R, .prot = PROT_READ, .try = try_remap_read_only,
 	};
 
-	EXPECT_EQ(0, attempt_run(&a, a.len));
-	EXPECT_TRUE(region_intact(a.name, a.len));
-	EXPECT_EQ(0, region_unlink(a.name));
+	expect_refused(_metadata, &a);
 }
 
 /* After the revocation, remapping fails and the old pages stay away. */
@@ -235,9 +242,7 @@ TEST(remap_file_pages_after_read_is_revoked_fails)
 		.try = try_remap_refused,
 	};
 
-	EXPECT_EQ(0, attempt_run(&a, a.len));
-	EXPECT_TRUE(region_intact(a.name, a.len));
-	EXPECT_EQ(0, region_unlink(a.name));
+	expect_refused(_metadata, &a);
 }
 
 TEST(remap_file_pages_after_every_right_is_revoked_fails)
@@ -248,9 +253,7 @@ TEST(remap_file_pages_after_every_right_is_revoked_fails)
 		.try = try_remap_refused,
 	};
 
-	EXPECT_EQ(0, attempt_run(&a, a.len));
-	EXPECT_TRUE(region_intact(a.name, a.len));
-	EXPECT_EQ(0, region_unlink(a.name));
+	expect_refused(_metadata, &a);
 }
 
 /* A writable mapping that lost WRITE cannot be remapped writable. */
@@ -275,9 +278,7 @@ TEST(remap_file_pages_after_write_is_revoked_fails)
 		.try = try_remap_writable_refused,
 	};
 
-	EXPECT_EQ(0, attempt_run(&a, a.len));
-	EXPECT_TRUE(region_intact(a.name, a.len));
-	EXPECT_EQ(0, region_unlink(a.name));
+	expect_refused(_metadata, &a);
 }
 
 TEST(remap_file_pages_mapping_is_counted_and_shares_the_pages)
@@ -339,9 +340,7 @@ TEST(adjacent_mappings_after_write_is_revoked_are_counted_right)
 		.try = try_adjacent_maps,
 	};
 
-	EXPECT_EQ(0, attempt_run(&a, a.len));
-	EXPECT_TRUE(region_intact(a.name, a.len));
-	EXPECT_EQ(0, region_unlink(a.name));
+	expect_refused(_metadata, &a);
 }
 
 /* --- madvise() ------------------------------------------------------- */
@@ -359,9 +358,7 @@ TEST(madv_remove_after_write_is_revoked_changes_nothing)
 		.try = try_madv_remove,
 	};
 
-	EXPECT_EQ(0, attempt_run(&a, a.len));
-	EXPECT_TRUE(region_intact(a.name, a.len));
-	EXPECT_EQ(0, region_unlink(a.name));
+	expect_refused(_metadata, &a);
 }
 
 /* No hole punching at all: a region's size and pages are its creator's. */
