@@ -477,9 +477,7 @@ static struct shmdev_region *shmdev_region_find(const char *name)
  */
 void shmdev_touch_attach(struct shmdev_region *r)
 {
-	mutex_lock(&r->lock);
-	r->attach_time = shmdev_now();
-	mutex_unlock(&r->lock);
+	WRITE_ONCE(r->attach_time, shmdev_now());
 }
 
 /* --- CREATE --------------------------------------------------------- */
@@ -731,9 +729,7 @@ static void shmdev_region_unlink(struct shmdev_region *r, u32 flags)
 	lockdep_assert_held(&shmdev_registry_lock);
 	rhashtable_remove_fast(&shmdev_names, &r->node, shmdev_name_params);
 	WRITE_ONCE(r->linked, false);
-	mutex_lock(&r->lock);
-	r->change_time = shmdev_now();
-	mutex_unlock(&r->lock);
+	WRITE_ONCE(r->change_time, shmdev_now());
 	/* Keep it while its semaphores' sleepers are sent away. */
 	kref_get(&r->ref);
 	/* Drop the registry's reference; ours keeps it above zero. */
@@ -830,7 +826,6 @@ void shmdev_region_info(struct shmdev_region *r, struct user_namespace *ns,
 {
 	const struct shmdev_permset *p;
 
-	mutex_lock(&r->lock);
 	rcu_read_lock();
 	p = rcu_dereference(r->perm);
 	info->uid = from_kuid_munged(ns, p->uid);
@@ -838,9 +833,8 @@ void shmdev_region_info(struct shmdev_region *r, struct user_namespace *ns,
 	info->mode = p->mode;
 	info->acl_count = p->count;
 	rcu_read_unlock();
-	info->attach_time = r->attach_time;
-	info->change_time = r->change_time;
-	mutex_unlock(&r->lock);
+	info->attach_time = READ_ONCE(r->attach_time);
+	info->change_time = READ_ONCE(r->change_time);
 	info->state = shmdev_region_state(r);
 	info->handles = atomic_long_read(&r->handles);
 	info->mappings = atomic_long_read(&r->mappings);

@@ -27,7 +27,7 @@
  * Lock order, outermost first:
  *   shmdev_registry_lock      names, the id tree, per-user and global
  *                             accounting, every region's @linked and @id
- *   shmdev_region.lock        a region's mutable attributes
+ *   shmdev_region.lock        the writers of a region's permissions
  *   shmdev_sem.wq.lock        one semaphore (spinlock; innermost, one at
  *                             a time, never held while sleeping)
  * Page faults take no shmdev lock: they check rights under RCU and the
@@ -149,10 +149,12 @@ struct shmdev_permset {
  * @cuid: creator
  * @cgid: creator's group
  * @create_time: creation time, ns since the epoch
- * @lock: protects the fields below it
+ * @lock: serialises the writers of @perm
  * @perm: permissions; written under @lock, read under RCU
- * @attach_time: last OPEN or mmap, ns since the epoch
- * @change_time: last change of permissions or name, ns since the epoch
+ * @attach_time: last OPEN or mmap, ns since the epoch; a stamp, written
+ *	and read with WRITE_ONCE/READ_ONCE, under no lock
+ * @change_time: last change of permissions or name, ns since the epoch,
+ *	likewise
  * @handles: region fds of the region
  * @mappings: VMAs mapping the region
  */
@@ -178,7 +180,7 @@ struct shmdev_region {
 	kgid_t cgid;
 	u64 create_time;
 
-	struct mutex lock;	/* protects perm..change_time */
+	struct mutex lock;	/* serialises the writers of perm */
 	struct shmdev_permset __rcu *perm;
 	u64 attach_time;
 	u64 change_time;
