@@ -325,27 +325,6 @@ TEST(map_covers_the_whole_region)
 	close(fd);
 }
 
-/* Kilobytes of the mapping at @addr present in the page tables (Rss). */
-static long rss_kib(const void *addr)
-{
-	char line[256], start[32];
-	long kib = -1;
-	bool in = false;
-	FILE *f = fopen("/proc/self/smaps", "r");
-
-	if (!f)
-		return -1;
-	snprintf(start, sizeof(start), "%lx-", (unsigned long)addr);
-	while (fgets(line, sizeof(line), f)) {
-		if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' '))
-			in = !strncmp(line, start, strlen(start));
-		else if (in && sscanf(line, "Rss: %ld kB", &kib) == 1)
-			break;
-	}
-	fclose(f);
-	return kib;
-}
-
 TEST(map_of_a_populated_region_maps_every_page)
 {
 	struct shmdev_map rw, ro;
@@ -355,8 +334,8 @@ TEST(map_of_a_populated_region_maps_every_page)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, shmdev_map(fd, PROT_READ | PROT_WRITE, &rw));
 	ASSERT_EQ(0, shmdev_map(fd, PROT_READ, &ro));
-	EXPECT_EQ(64 * page_size() / 1024, rss_kib(rw.addr));
-	EXPECT_EQ(64 * page_size() / 1024, rss_kib(ro.addr));
+	EXPECT_EQ(64 * page_size() / 1024, smaps_kib(rw.addr, "Rss"));
+	EXPECT_EQ(64 * page_size() / 1024, smaps_kib(ro.addr, "Rss"));
 	EXPECT_EQ(0, shmdev_unmap(&rw));
 	EXPECT_EQ(0, shmdev_unmap(&ro));
 	EXPECT_EQ(0, shmdev_unlink(NAME("mpop"), 0));
@@ -370,9 +349,9 @@ TEST(map_of_an_unpopulated_region_maps_pages_as_touched)
 
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, shmdev_map(fd, PROT_READ | PROT_WRITE, &m));
-	EXPECT_EQ(0, rss_kib(m.addr));
+	EXPECT_EQ(0, smaps_kib(m.addr, "Rss"));
 	((char *)m.addr)[0] = 1;
-	EXPECT_EQ(page_size() / 1024, rss_kib(m.addr));
+	EXPECT_EQ(page_size() / 1024, smaps_kib(m.addr, "Rss"));
 	EXPECT_EQ(0, shmdev_unmap(&m));
 	EXPECT_EQ(0, shmdev_unlink(NAME("mlazy"), 0));
 	close(fd);

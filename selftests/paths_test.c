@@ -394,28 +394,6 @@ static char *map_huge_aligned(int fd, int prot, char **base)
 	return mmap(p, HUGE, prot, MAP_SHARED | MAP_FIXED, fd, 0);
 }
 
-/* The FilePmdMapped line of @p's VMA in /proc/self/smaps, in kB. */
-static long pmd_mapped_kb(void *p)
-{
-	char line[256], range[64];
-	long kb = -1;
-	bool in = false;
-	FILE *f = fopen("/proc/self/smaps", "re");
-
-	if (!f)
-		return -1;
-	snprintf(range, sizeof(range), "%lx-", (unsigned long)p);
-	while (fgets(line, sizeof(line), f)) {
-		if (strchr(line, '-') && strchr(line, ' ') &&
-		    strchr(line, '-') < strchr(line, ' '))
-			in = !strncmp(line, range, strlen(range));
-		else if (in && sscanf(line, "FilePmdMapped: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
 TEST(madv_collapse_is_refused_and_maps_no_huge_page)
 {
 	int fd = region_new(NAME("hp"), HUGE, 0600, SHMDEV_CREATE_TRANSIENT);
@@ -428,7 +406,7 @@ TEST(madv_collapse_is_refused_and_maps_no_huge_page)
 	madvise(p, HUGE, MADV_HUGEPAGE);
 	EXPECT_EQ(-1, madvise(p, HUGE, MADV_COLLAPSE));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, pmd_mapped_kb(p));
+	EXPECT_EQ(0, smaps_kib(p, "FilePmdMapped"));
 	munmap(base, 2 * HUGE);
 	close(fd);
 }

@@ -250,6 +250,35 @@ static inline void *map(int fd, size_t len, int prot, off_t off)
 	return mmap(NULL, len, prot, MAP_SHARED, fd, off);
 }
 
+/*
+ * The @field line ("Rss", "FilePmdMapped") of the VMA that starts at @addr
+ * in /proc/self/smaps, in kB; -1 if absent.
+ */
+static inline long smaps_kib(const void *addr, const char *field)
+{
+	char line[256], start[32];
+	size_t flen = strlen(field);
+	long kib = -1;
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return -1;
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)addr);
+	while (fgets(line, sizeof(line), f)) {
+		char *dash = strchr(line, '-'), *space = strchr(line, ' ');
+
+		if (dash && space && dash < space)
+			in = !strncmp(line, start, strlen(start));
+		else if (in && !strncmp(line, field, flen) &&
+			 line[flen] == ':' &&
+			 sscanf(line + flen + 1, "%ld kB", &kib) == 1)
+			break;
+	}
+	fclose(f);
+	return kib;
+}
+
 /* SET_ACL on @fd's region; 0 or -errno. */
 static inline int acl_set(int fd, const struct shmdev_acl_entry *e, __u32 n)
 {
