@@ -213,7 +213,7 @@ static void shmdev_perm_publish(struct shmdev_region *r,
 	struct shmdev_permset *old = shmdev_perm_locked(r);
 
 	rcu_assign_pointer(r->perm, p);
-	WRITE_ONCE(r->change_time, ktime_get_real_ns());
+	WRITE_ONCE(r->change_time, shmdev_now());
 	kfree_rcu(old, rcu);
 }
 

@@ -138,9 +138,19 @@ static int shmdev_name_from_user(char *buf, u64 uptr)
 	return shmdev_name_valid(buf, len);
 }
 
-static u64 shmdev_now(void)
+/**
+ * shmdev_now - the time a region's create, attach and change stamps record
+ *
+ * The coarse realtime clock, updated once a tick, as file timestamps and
+ * System V's times are: reading the clock source at each CREATE, OPEN,
+ * mmap and UNLINK would cost more than some of those calls (in a guest
+ * without a stable TSC, a device register read each time).
+ *
+ * Return: ns since the epoch, as CLOCK_REALTIME_COARSE reads it.
+ */
+u64 shmdev_now(void)
 {
-	return ktime_get_real_ns();
+	return ktime_get_coarse_real_ns();
 }
 
 /**

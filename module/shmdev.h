@@ -262,6 +262,7 @@ void shmdev_region_exit(void);
 void shmdev_region_put(struct shmdev_region *r);
 void shmdev_region_info(struct shmdev_region *r, struct user_namespace *ns,
 			struct shmdev_region_info *info);
+u64 shmdev_now(void);
 void shmdev_touch_attach(struct shmdev_region *r);
 int shmdev_ioc_create(void __user *arg);
 int shmdev_ioc_open(void __user *arg);

@@ -575,7 +575,7 @@ TEST(set_perm_changes_show_in_stat)
 
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, region_stat(fd, NULL, &st));
-	usleep(2000);
+	coarse_tick();
 	ASSERT_EQ(0, perm_set(fd, SHMDEV_PERM_MODE | SHMDEV_PERM_UID |
 			      SHMDEV_PERM_GID, 0640, UID, NAMED_GID));
 	ASSERT_EQ(0, region_stat(fd, NULL, &st2));

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -231,6 +232,24 @@ static inline long shmdev_param(const char *param)
 static inline long page_size(void)
 {
 	return sysconf(_SC_PAGESIZE);
+}
+
+/* CLOCK_REALTIME_COARSE in ns, the clock of a region's times. */
+static inline __u64 coarse_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &t);
+	return (__u64)t.tv_sec * 1000000000ull + t.tv_nsec;
+}
+
+/* Wait until the region times' clock has moved on by one tick. */
+static inline void coarse_tick(void)
+{
+	__u64 t0 = coarse_now();
+
+	while (coarse_now() == t0)
+		usleep(1000);
 }
 
 /* A name of this test's own: "<test>-<tag>". */

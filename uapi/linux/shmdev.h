@@ -183,7 +183,8 @@ struct shmdev_unlink {
  * @nsems: out: number of semaphores
  * @access: out: rights the region fd was bound with (0 for by-name STAT)
  * @acl_count: out: number of named entries in the region's ACL
- * @create_time: out: creation time, ns since the epoch (CLOCK_REALTIME)
+ * @create_time: out: creation time, ns since the epoch, as
+ *	CLOCK_REALTIME_COARSE reads it (the three times have its granularity)
  * @attach_time: out: last OPEN or mmap, ns since the epoch
  * @change_time: out: last change of permissions or name, ns since the epoch
  * @handles: out: region fds (open file descriptions) of the region
