@@ -483,26 +483,28 @@ static int shmdev_perm_check(const struct shmdev_perm *args, kuid_t *uid,
  * Whether the handle's binder may make the change, by System V IPC_SET
  * rules: the owner or the creator may change the mode, and the group to
  * one of their own groups; the owner only with CAP_IPC_OWNER or
- * CAP_SYS_ADMIN, which also allow everything else.
+ * CAP_SYS_ADMIN, which also allow everything else. The file's credentials
+ * are the binder's, those the handle holds; CAP_SYS_ADMIN is asked last,
+ * as System V asks it, so that an owner's change is not audited as a use
+ * of it.
  */
-static bool shmdev_perm_allowed(struct shmdev_file *sf,
+static bool shmdev_perm_allowed(struct file *file,
 				const struct shmdev_permset *old,
 				const struct shmdev_perm *args, kuid_t uid,
 				kgid_t gid)
 {
+	struct shmdev_file *sf = file->private_data;
 	const struct cred *cred = sf->cred;
 
-	if (sf->ipc_owner || sf->sys_admin)
+	if (sf->ipc_owner)
 		return true;
-	if (!uid_eq(cred->fsuid, old->uid) &&
-	    !uid_eq(cred->fsuid, sf->region->cuid))
-		return false;
-	if (args->flags & SHMDEV_PERM_UID && !uid_eq(uid, old->uid))
-		return false;
-	if (args->flags & SHMDEV_PERM_GID && !gid_eq(gid, old->gid) &&
-	    !cred_in_group(cred, gid))
-		return false;
-	return true;
+	if ((uid_eq(cred->fsuid, old->uid) ||
+	     uid_eq(cred->fsuid, sf->region->cuid)) &&
+	    (!(args->flags & SHMDEV_PERM_UID) || uid_eq(uid, old->uid)) &&
+	    (!(args->flags & SHMDEV_PERM_GID) || gid_eq(gid, old->gid) ||
+	     cred_in_group(cred, gid)))
+		return true;
+	return file_ns_capable(file, sf->region->user_ns, CAP_SYS_ADMIN);
 }
 
 /* A copy of @old with the changes @args asks for. */
@@ -527,8 +529,8 @@ shmdev_perm_apply(const struct shmdev_permset *old,
 
 /**
  * shmdev_ioc_set_perm - SHMDEV_IOC_SET_PERM: change mode, owner or group
- * @sf: the handle, which must have been bound with ADMIN; the rules apply
- *	to the credentials that bound it
+ * @file: the region fd, which must have been bound with ADMIN; the rules
+ *	apply to the credentials that bound it
  * @uarg: user pointer to struct shmdev_perm
  *
  * A handle bound without ADMIN never changes permissions, whoever bound
@@ -537,8 +539,9 @@ shmdev_perm_apply(const struct shmdev_permset *old,
  *
  * Return: 0 or a negative errno.
  */
-int shmdev_ioc_set_perm(struct shmdev_file *sf, void __user *uarg)
+int shmdev_ioc_set_perm(struct file *file, void __user *uarg)
 {
+	struct shmdev_file *sf = file->private_data;
 	struct shmdev_permset *p, *old;
 	struct shmdev_region *r;
 	struct shmdev_perm args;
@@ -557,7 +560,7 @@ int shmdev_ioc_set_perm(struct shmdev_file *sf, void __user *uarg)
 
 	mutex_lock(&r->lock);
 	old = shmdev_perm_locked(r);
-	if (!shmdev_perm_allowed(sf, old, &args, uid, gid)) {
+	if (!shmdev_perm_allowed(file, old, &args, uid, gid)) {
 		ret = -EPERM;
 		goto out_unlock;
 	}

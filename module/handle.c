@@ -51,7 +51,6 @@ static struct shmdev_file *shmdev_handle_alloc(struct shmdev_region *r,
 	sf->region = r;
 	sf->access = access;
 	sf->ipc_owner = ipc_owner;
-	sf->sys_admin = ns_capable_noaudit(r->user_ns, CAP_SYS_ADMIN);
 	sf->cred = get_current_cred();
 	return sf;
 }
@@ -93,7 +92,7 @@ static long shmdev_handle_ioctl(struct file *file, unsigned int cmd,
 	case SHMDEV_IOC_SET_ACL:
 		return shmdev_ioc_set_acl(sf, argp);
 	case SHMDEV_IOC_SET_PERM:
-		return shmdev_ioc_set_perm(sf, argp);
+		return shmdev_ioc_set_perm(file, argp);
 	case SHMDEV_IOC_SEM_WAIT:
 		return shmdev_ioc_sem_wait(sf, argp);
 	case SHMDEV_IOC_SEM_POST:

@@ -162,7 +162,11 @@ u64 shmdev_now(void)
  */
 void shmdev_file_name(char *buf, const struct shmdev_region *r)
 {
-	snprintf(buf, SHMDEV_FILE_NAME_MAX, "shmdev:%s", r->name);
+	static const char prefix[] = "shmdev:";
+
+	/* The name is NUL-padded to its buffer, as buf is past the prefix. */
+	memcpy(buf, prefix, sizeof(prefix) - 1);
+	memcpy(buf + sizeof(prefix) - 1, r->name, SHMDEV_NAME_MAX);
 }
 
 /* --- ids -------------------------------------------------------------- */
@@ -320,20 +324,18 @@ static int shmdev_shmem_errno(int err)
  *  - owned by root with mode 0600, and an open that fails with ENXIO:
  *    nobody opens the pages as a shmem file, and only root may change the
  *    inode's attributes.
- * Nothing else has seen the inode yet; it is sealed before it has pages,
- * so that none of them is a huge folio.
+ * Nothing else has seen the inode yet, so no lock is needed; it is sealed
+ * before it has pages, so that none of them is a huge folio.
  */
 static void shmdev_backing_seal(struct shmdev_region *r)
 {
 	struct inode *inode = r->shm_inode;
 
-	inode_lock(inode);
 	r->shm_fop = inode->i_fop;
 	inode->i_mode = 0600;
 	inode->i_uid = GLOBAL_ROOT_UID;
 	inode->i_gid = GLOBAL_ROOT_GID;
 	inode->i_fop = &shmdev_inode_fops;
-	inode_unlock(inode);
 }
 
 /*
@@ -349,13 +351,11 @@ static void shmdev_backing_release(struct shmdev_region *r)
 {
 	struct inode *inode = r->shm_inode;
 
-	if (r->shm_fop) {
-		inode_lock(inode);
-		shmem_truncate_range(inode, 0, (loff_t)-1);
-		inode->i_fop = r->shm_fop;
-		inode->i_mode = S_IFREG;
-		inode_unlock(inode);
-	}
+	inode_lock(inode);
+	shmem_truncate_range(inode, 0, (loff_t)-1);
+	inode->i_fop = r->shm_fop;
+	inode->i_mode = S_IFREG;
+	inode_unlock(inode);
 	iput(inode);
 	mntput(r->shm_mnt);
 }
@@ -506,9 +506,9 @@ static int shmdev_create_check(const struct shmdev_create *args)
 }
 
 /*
- * Charge a new region to the caller within the limits, before any memory
- * is spent on it. Fails early with -EEXIST if the name is taken; the name
- * is checked again when the region is linked.
+ * Charge a populated region to the caller within the limits before its
+ * pages are allocated, so that a taken name or a full quota costs no
+ * memory. The name is checked again when the region is linked.
  */
 static int shmdev_reserve(const char *name, u64 size, struct shmdev_user **u)
 {
@@ -531,8 +531,8 @@ static void shmdev_unreserve(struct shmdev_user *u, u64 size)
 }
 
 /*
- * A new, unregistered region holding the charge @u, with one reference,
- * and in @filep the shmem file of its pages.
+ * A new, unregistered region with one reference, and in @filep the shmem
+ * file of its pages. It holds the charge @u if one was reserved.
  */
 static struct shmdev_region *shmdev_region_new(const char *name,
 					       const struct shmdev_create *args,
@@ -578,11 +578,14 @@ static struct shmdev_region *shmdev_region_new(const char *name,
 }
 
 /*
- * Make a fully built region findable. On failure the caller still holds
- * the region, unregistered.
+ * Make a fully built region findable, charging it to its creator unless a
+ * charge was reserved: one registry section for the name's check, the
+ * charge and the links. On failure the caller still holds the region,
+ * unregistered and uncharged.
  */
 static int shmdev_region_register(struct shmdev_region *r)
 {
+	bool charged = false;
 	int ret;
 
 	mutex_lock(&shmdev_registry_lock);
@@ -590,18 +593,31 @@ static int shmdev_region_register(struct shmdev_region *r)
 		ret = -EEXIST;
 		goto out_unlock;
 	}
+	if (!r->user) {
+		ret = shmdev_charge(r->cuid, PAGE_ALIGN(r->size), &r->user);
+		if (ret)
+			goto out_unlock;
+		charged = true;
+	}
 	ret = rhashtable_insert_fast(&shmdev_names, &r->node,
 				     shmdev_name_params);
 	if (ret) {
 		ret = -ENOMEM;
-		goto out_unlock;
+		goto out_uncharge;
 	}
 	shmdev_id_insert(r);
 	WRITE_ONCE(r->linked, true);
 	/* A persistent region is kept by the registry while named. */
 	if (!(r->flags & SHMDEV_CREATE_TRANSIENT))
 		kref_get(&r->ref);
-	ret = 0;
+	mutex_unlock(&shmdev_registry_lock);
+	return 0;
+
+out_uncharge:
+	if (charged) {
+		shmdev_uncharge(r->user, PAGE_ALIGN(r->size));
+		r->user = NULL;
+	}
 out_unlock:
 	mutex_unlock(&shmdev_registry_lock);
 	return ret;
@@ -644,12 +660,16 @@ int shmdev_ioc_create(void __user *uarg)
 	fd = shmdev_fd_reserve(args.flags & SHMDEV_CREATE_NOCLOEXEC);
 	if (fd < 0)
 		return fd;
-	ret = shmdev_reserve(name, args.size, &u);
-	if (ret)
-		goto err_put_fd;
+	u = NULL;
+	if (args.flags & SHMDEV_CREATE_POPULATE) {
+		ret = shmdev_reserve(name, args.size, &u);
+		if (ret)
+			goto err_put_fd;
+	}
 	r = shmdev_region_new(name, &args, u, &file);
 	if (IS_ERR(r)) {
-		shmdev_unreserve(u, args.size);
+		if (u)
+			shmdev_unreserve(u, args.size);
 		ret = PTR_ERR(r);
 		goto err_put_fd;
 	}

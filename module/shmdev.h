@@ -194,8 +194,8 @@ struct shmdev_region {
  * @region: the region; the handle holds a reference
  * @access: %SHMDEV_ACCESS_* rights bound with
  * @ipc_owner: the binder had CAP_IPC_OWNER in the region's user namespace
- * @sys_admin: the binder had CAP_SYS_ADMIN in the region's user namespace
- * @cred: credentials of the process that bound the handle
+ * @cred: credentials of the process that bound the handle, the file's
+ *	f_cred
  * @undo: net SEM_UNDO adjustment per semaphore (atomic), allocated at the
  *	first UNDO and set once (cmpxchg); reversed when the handle is
  *	released
@@ -207,7 +207,6 @@ struct shmdev_file {
 	struct shmdev_region *region;
 	u32 access;
 	bool ipc_owner;
-	bool sys_admin;
 	const struct cred *cred;
 	atomic64_t *undo;
 };
@@ -310,6 +309,6 @@ void shmdev_seq_rights(struct seq_file *m, u32 rights);
 void shmdev_seq_acl(struct seq_file *m, struct shmdev_region *r);
 int shmdev_ioc_get_acl(struct shmdev_file *sf, void __user *arg);
 int shmdev_ioc_set_acl(struct shmdev_file *sf, void __user *arg);
-int shmdev_ioc_set_perm(struct shmdev_file *sf, void __user *arg);
+int shmdev_ioc_set_perm(struct file *file, void __user *arg);
 
 #endif /* _SHMDEV_H */
