@@ -2,11 +2,12 @@
 /*
  * Every kernel path that reaches a region's pages or its file without a
  * fresh mmap of a region fd: remap_file_pages(), madvise() advice that
- * punches holes or collapses huge pages, reopening through /proc/PID/fd and
- * /proc/PID/map_files, truncation and allocation, splice and copy, seals,
- * attributes, fstat and fdinfo. Each TEST is one path; the revocation cases
- * run as an unprivileged user, since root's CAP_IPC_OWNER overrides every
- * check.
+ * punches holes or collapses huge pages, reopening through /proc/PID/fd
+ * and /proc/PID/map_files, access through /proc/PID/mem,
+ * process_vm_writev() and ptrace(), truncation and allocation, splice and
+ * copy, seals, attributes, fstat and fdinfo. Each TEST is one path; the
+ * revocation cases run as an unprivileged user, since root's
+ * CAP_IPC_OWNER overrides every check.
  */
 
 #define _GNU_SOURCE
@@ -16,10 +17,14 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <linux/fs.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include "kselftest_harness.h"
 #include "shmdev_test.h"
@@ -79,6 +84,7 @@ static int probe_write(volatile char *p, char v)
  * @access: rights the child's region fd is bound with, and its ACL entry
  * @keep: the child's ACL entry after the revocation
  * @prot: protection of the child's mapping
+ * @before: if set, run in the child before the revocation; 0 on success
  * @try: run in the child after the revocation; 0 if the path was refused
  * @fd: the child's region fd
  * @p: the child's mapping
@@ -89,6 +95,7 @@ struct attempt {
 	__u32 access;
 	__u32 keep;
 	int prot;
+	int (*before)(struct attempt *a);
 	int (*try)(struct attempt *a);
 	int fd;
 	char *p;
@@ -113,6 +120,8 @@ static int attempt_child(struct attempt *a)
 		if (probe_read(a->p + i) < 0)
 			return 93;
 	catch_faults();
+	if (a->before && a->before(a))
+		return 95;
 	if (write(a->ready[1], "r", 1) != 1 || read(a->done[0], &c, 1) != 1)
 		return 94;
 	return a->try(a);
@@ -437,6 +446,8 @@ static int attempt_child_huge(struct attempt *a)
 		if (probe_read(a->p + i) < 0)
 			return 93;
 	catch_faults();
+	if (a->before && a->before(a))
+		return 95;
 	if (write(a->ready[1], "r", 1) != 1 || read(a->done[0], &c, 1) != 1)
 		return 94;
 	return a->try(a);
@@ -570,6 +581,182 @@ TEST(fallocate_of_a_region_fd_fails)
 	EXPECT_EQ(EBADF, errno);
 	close(ro);
 	close(fd);
+}
+
+/* --- another process's view: /proc/PID/mem, process_vm, ptrace ---------- */
+
+/*
+ * These reach a mapping through get_user_pages() on a process's behalf, and
+ * /proc/PID/mem and ptrace() force (FOLL_FORCE) writes that the mapping's
+ * protection would refuse. Each try reads through the same path first, so
+ * that a refused write is the mapping's doing, not the path's. The drop
+ * from root left the child undumpable, which gives its /proc files to root
+ * and refuses a trace before either reaches the mapping, so the tries that
+ * need them make the child dumpable again.
+ */
+static int try_proc_mem(struct attempt *a)
+{
+	off_t at = (off_t)(uintptr_t)a->p;
+	char c = 0;
+	int fd, ret = 0;
+
+	if (prctl(PR_SET_DUMPABLE, 1))
+		return 1;
+	fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	if (pread(fd, &c, 1, at) != 1 || c != 0x5a)
+		ret = 2;
+	c = 1;
+	if (!ret && pwrite(fd, &c, 1, at) != -1)
+		ret = 3;
+	close(fd);
+	if (!ret && probe_read(a->p) != 0x5a)
+		ret = 4;
+	return ret;
+}
+
+TEST(proc_mem_write_to_a_read_only_mapping_fails)
+{
+	struct attempt a = {
+		.name = NAME("mr"), .len = page_size(), .access = R, .keep = R,
+		.prot = PROT_READ, .try = try_proc_mem,
+	};
+
+	expect_refused(_metadata, &a);
+}
+
+TEST(proc_mem_write_after_write_is_revoked_fails)
+{
+	struct attempt a = {
+		.name = NAME("mw"), .len = page_size(), .access = R | W,
+		.keep = R, .prot = PROT_READ | PROT_WRITE, .try = try_proc_mem,
+	};
+
+	expect_refused(_metadata, &a);
+}
+
+static int try_process_vm_writev(struct attempt *a)
+{
+	char c = 0;
+	struct iovec local = { .iov_base = &c, .iov_len = 1 };
+	struct iovec remote = { .iov_base = a->p, .iov_len = 1 };
+
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != 1 ||
+	    c != 0x5a)
+		return 1;
+	c = 1;
+	if (process_vm_writev(getpid(), &local, 1, &remote, 1, 0) != -1)
+		return 2;
+	return probe_read(a->p) == 0x5a ? 0 : 3;
+}
+
+TEST(process_vm_writev_after_write_is_revoked_fails)
+{
+	struct attempt a = {
+		.name = NAME("pv"), .len = page_size(), .access = R | W,
+		.keep = R, .prot = PROT_READ | PROT_WRITE,
+		.try = try_process_vm_writev,
+	};
+
+	expect_refused(_metadata, &a);
+}
+
+/* A traced copy of the child, mapping included, is peeked and poked. */
+static int try_ptrace_poke(struct attempt *a)
+{
+	long word;
+	int status, ret = 0;
+	pid_t pid;
+
+	if (prctl(PR_SET_DUMPABLE, 1))
+		return 1;
+	pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(1);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+		ret = 3;
+	errno = 0;
+	word = ret ? 0 : ptrace(PTRACE_PEEKDATA, pid, a->p, NULL);
+	if (!ret && (errno || word != 0x5a5a5a5a5a5a5a5aL))
+		ret = 4;
+	if (!ret && ptrace(PTRACE_POKEDATA, pid, a->p, (void *)(word ^ 1)) != -1)
+		ret = 5;
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	if (!ret && probe_read(a->p) != 0x5a)
+		ret = 6;
+	return ret;
+}
+
+TEST(ptrace_poke_into_a_read_only_mapping_fails)
+{
+	struct attempt a = {
+		.name = NAME("tr"), .len = page_size(), .access = R, .keep = R,
+		.prot = PROT_READ, .try = try_ptrace_poke,
+	};
+
+	expect_refused(_metadata, &a);
+}
+
+TEST(ptrace_poke_after_write_is_revoked_fails)
+{
+	struct attempt a = {
+		.name = NAME("tw"), .len = page_size(), .access = R | W,
+		.keep = R, .prot = PROT_READ | PROT_WRITE, .try = try_ptrace_poke,
+	};
+
+	expect_refused(_metadata, &a);
+}
+
+/*
+ * What outlives a revocation by design (userspace-api.rst, "Live
+ * revocation"): a page reference taken while the right was held. The
+ * child vmsplice()s its mapped page into a pipe, loses READ, and still
+ * reads the page out of the pipe, though no longer through its mapping.
+ */
+static int splice_pipe[2];
+
+static int vmsplice_page(struct attempt *a)
+{
+	struct iovec iov = { .iov_base = a->p, .iov_len = page_size() };
+
+	if (pipe(splice_pipe))
+		return 1;
+	return vmsplice(splice_pipe[1], &iov, 1, 0) == (ssize_t)iov.iov_len ?
+	       0 : 2;
+}
+
+static int try_read_spliced_page(struct attempt *a)
+{
+	long pg = page_size();
+	char *buf = malloc(pg);
+
+	if (!buf || read(splice_pipe[0], buf, pg) != pg)
+		return 1;
+	for (long i = 0; i < pg; i++)
+		if (buf[i] != 0x5a)
+			return 2;
+	free(buf);
+	return probe_read(a->p) == -SIGBUS ? 0 : 3;
+}
+
+TEST(vmsplice_before_a_revocation_keeps_its_page_reference)
+{
+	struct attempt a = {
+		.name = NAME("vs"), .len = page_size(), .access = R, .keep = 0,
+		.prot = PROT_READ, .before = vmsplice_page,
+		.try = try_read_spliced_page,
+	};
+
+	EXPECT_EQ(0, attempt_run(&a, a.len));
+	EXPECT_EQ(0, region_unlink(a.name));
 }
 
 /* --- data paths other than a mapping ------------------------------------ */
