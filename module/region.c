@@ -164,7 +164,7 @@ void shmdev_file_name(char *buf, const struct shmdev_region *r)
 {
 	static const char prefix[] = "shmdev:";
 
-	/* The name is NUL-padded to its buffer, as buf is past the prefix. */
+	/* The name is NUL-padded to SHMDEV_NAME_MAX: its end is copied too. */
 	memcpy(buf, prefix, sizeof(prefix) - 1);
 	memcpy(buf + sizeof(prefix) - 1, r->name, SHMDEV_NAME_MAX);
 }
@@ -581,7 +581,7 @@ static struct shmdev_region *shmdev_region_new(const char *name,
  * Make a fully built region findable, charging it to its creator unless a
  * charge was reserved: one registry section for the name's check, the
  * charge and the links. On failure the caller still holds the region,
- * unregistered and uncharged.
+ * unregistered, with no charge but the one it was reserved, if any.
  */
 static int shmdev_region_register(struct shmdev_region *r)
 {
