@@ -581,11 +581,10 @@ static struct shmdev_region *shmdev_region_new(const char *name,
  * Make a fully built region findable, charging it to its creator unless a
  * charge was reserved: one registry section for the name's check, the
  * charge and the links. On failure the caller still holds the region,
- * unregistered, with no charge but the one it was reserved, if any.
+ * unregistered, with whatever charge it holds, which its release returns.
  */
 static int shmdev_region_register(struct shmdev_region *r)
 {
-	bool charged = false;
 	int ret;
 
 	mutex_lock(&shmdev_registry_lock);
@@ -597,27 +596,19 @@ static int shmdev_region_register(struct shmdev_region *r)
 		ret = shmdev_charge(r->cuid, PAGE_ALIGN(r->size), &r->user);
 		if (ret)
 			goto out_unlock;
-		charged = true;
 	}
 	ret = rhashtable_insert_fast(&shmdev_names, &r->node,
 				     shmdev_name_params);
 	if (ret) {
 		ret = -ENOMEM;
-		goto out_uncharge;
+		goto out_unlock;
 	}
 	shmdev_id_insert(r);
 	WRITE_ONCE(r->linked, true);
 	/* A persistent region is kept by the registry while named. */
 	if (!(r->flags & SHMDEV_CREATE_TRANSIENT))
 		kref_get(&r->ref);
-	mutex_unlock(&shmdev_registry_lock);
-	return 0;
-
-out_uncharge:
-	if (charged) {
-		shmdev_uncharge(r->user, PAGE_ALIGN(r->size));
-		r->user = NULL;
-	}
+	ret = 0;
 out_unlock:
 	mutex_unlock(&shmdev_registry_lock);
 	return ret;
