@@ -196,6 +196,32 @@ static void expect_refused(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, region_unlink(a->name));
 }
 
+/* A one-page read-only handle's mapping refuses @try's path. */
+static void expect_read_only_refused(struct __test_metadata *_metadata,
+				     const char *name,
+				     int (*try)(struct attempt *a))
+{
+	struct attempt a = {
+		.name = name, .len = page_size(), .access = R, .keep = R,
+		.prot = PROT_READ, .try = try,
+	};
+
+	expect_refused(_metadata, &a);
+}
+
+/* A one-page writable mapping that lost WRITE refuses @try's path. */
+static void expect_revoked_write_refused(struct __test_metadata *_metadata,
+					 const char *name,
+					 int (*try)(struct attempt *a))
+{
+	struct attempt a = {
+		.name = name, .len = page_size(), .access = R | W, .keep = R,
+		.prot = PROT_READ | PROT_WRITE, .try = try,
+	};
+
+	expect_refused(_metadata, &a);
+}
+
 /* --- remap_file_pages() ------------------------------------------------ */
 
 /*
@@ -618,22 +644,12 @@ static int try_proc_mem(struct attempt *a)
 
 TEST(proc_mem_write_to_a_read_only_mapping_fails)
 {
-	struct attempt a = {
-		.name = NAME("mr"), .len = page_size(), .access = R, .keep = R,
-		.prot = PROT_READ, .try = try_proc_mem,
-	};
-
-	expect_refused(_metadata, &a);
+	expect_read_only_refused(_metadata, NAME("mr"), try_proc_mem);
 }
 
 TEST(proc_mem_write_after_write_is_revoked_fails)
 {
-	struct attempt a = {
-		.name = NAME("mw"), .len = page_size(), .access = R | W,
-		.keep = R, .prot = PROT_READ | PROT_WRITE, .try = try_proc_mem,
-	};
-
-	expect_refused(_metadata, &a);
+	expect_revoked_write_refused(_metadata, NAME("mw"), try_proc_mem);
 }
 
 static int try_process_vm_writev(struct attempt *a)
@@ -653,13 +669,8 @@ static int try_process_vm_writev(struct attempt *a)
 
 TEST(process_vm_writev_after_write_is_revoked_fails)
 {
-	struct attempt a = {
-		.name = NAME("pv"), .len = page_size(), .access = R | W,
-		.keep = R, .prot = PROT_READ | PROT_WRITE,
-		.try = try_process_vm_writev,
-	};
-
-	expect_refused(_metadata, &a);
+	expect_revoked_write_refused(_metadata, NAME("pv"),
+				     try_process_vm_writev);
 }
 
 /* A traced copy of the child, mapping included, is peeked and poked. */
@@ -697,22 +708,12 @@ static int try_ptrace_poke(struct attempt *a)
 
 TEST(ptrace_poke_into_a_read_only_mapping_fails)
 {
-	struct attempt a = {
-		.name = NAME("tr"), .len = page_size(), .access = R, .keep = R,
-		.prot = PROT_READ, .try = try_ptrace_poke,
-	};
-
-	expect_refused(_metadata, &a);
+	expect_read_only_refused(_metadata, NAME("tr"), try_ptrace_poke);
 }
 
 TEST(ptrace_poke_after_write_is_revoked_fails)
 {
-	struct attempt a = {
-		.name = NAME("tw"), .len = page_size(), .access = R | W,
-		.keep = R, .prot = PROT_READ | PROT_WRITE, .try = try_ptrace_poke,
-	};
-
-	expect_refused(_metadata, &a);
+	expect_revoked_write_refused(_metadata, NAME("tw"), try_ptrace_poke);
 }
 
 /*
