@@ -766,17 +766,23 @@ TEST(set_perm_needs_a_region_fd_bound_with_admin)
 
 /* ---- capabilities, namespaces, delegation ------------------------------- */
 
-/* Keep only @caps (a CAP_* bit mask of the first 32) in every set. */
-static int keep_caps(__u32 caps)
+/* Set the effective and permitted sets (CAP_* bit masks of the first 32). */
+static int set_caps(__u32 effective, __u32 permitted)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct d[2] = {
-		{ .effective = caps, .permitted = caps, .inheritable = 0 },
+		{ .effective = effective, .permitted = permitted },
 	};
 
 	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}
+
+/* Keep only @caps in every set. */
+static int keep_caps(__u32 caps)
+{
+	return set_caps(caps, caps);
 }
 
 /* As UID holding only CAP_IPC_OWNER (or nothing): open rw, set the ACL. */
@@ -814,6 +820,51 @@ TEST(without_cap_ipc_owner_the_acl_decides)
 	EXPECT_EQ(1, in_child(ipc_owner_child, &w));
 	EXPECT_EQ(0, region_unlink(w.name));
 	close(fd);
+}
+
+/*
+ * As UID, create @w->name holding CAP_SYS_ADMIN (bit @w->access of 1) in
+ * the effective set or only in the permitted one, swap the two states,
+ * and give the region to UID2 through the CREATE fd: the capability that
+ * counts is the binder's, as the fd's credentials hold it.
+ */
+static int sys_admin_gives_away(void *arg)
+{
+	const __u32 cap = 1u << CAP_SYS_ADMIN;
+	const struct who *w = arg;
+	int fd;
+
+	if (prctl(PR_SET_KEEPCAPS, 1) || drop_to(UID, GID, NULL, 0) ||
+	    set_caps(w->access ? cap : 0, cap))
+		return 10;
+	fd = region_new(w->name, 4096, 0600, 0);
+	if (fd < 0)
+		return 11;
+	if (set_caps(w->access ? 0 : cap, cap))
+		return 12;
+	return code(perm_set(fd, SHMDEV_PERM_UID, 0, UID2, 0));
+}
+
+TEST(cap_sys_admin_of_the_binder_lets_set_perm_give_a_region_away)
+{
+	struct who w = { .name = NAME("sa"), .access = 1 };
+	struct shmdev_stat st;
+
+	EXPECT_EQ(0, in_child(sys_admin_gives_away, &w));
+	ASSERT_EQ(0, region_stat_name(w.name, &st));
+	EXPECT_EQ(UID2, st.uid);
+	EXPECT_EQ(0, region_unlink(w.name));
+}
+
+TEST(cap_sys_admin_raised_after_binding_does_not_count)
+{
+	struct who w = { .name = NAME("sl"), .access = 0 };
+	struct shmdev_stat st;
+
+	EXPECT_EQ(1, in_child(sys_admin_gives_away, &w));
+	ASSERT_EQ(0, region_stat_name(w.name, &st));
+	EXPECT_EQ(UID, st.uid);
+	EXPECT_EQ(0, region_unlink(w.name));
 }
 
 static int write_map(pid_t pid, const char *file, const char *map)
