@@ -10,6 +10,33 @@
 #ifndef _SHMDEV_COMPAT_H
 #define _SHMDEV_COMPAT_H
 
-/* No shim is needed by the kernels supported today. */
+#include <linux/fs.h>
+#include <linux/fsnotify_backend.h>
+
+/*
+ * Marks on a superblock: 6.12 takes the object and finds its connector,
+ * 6.1 takes the connector pointer itself (and a file system id).
+ */
+static inline int shmdev_fsnotify_add_sb_mark(struct fsnotify_mark *mark,
+					      struct super_block *sb)
+{
+#ifdef SHMDEV_HAVE_FSNOTIFY_OBJ
+	return fsnotify_add_mark(mark, sb, FSNOTIFY_OBJ_TYPE_SB, 0);
+#else
+	return fsnotify_add_mark(mark, &sb->s_fsnotify_marks,
+				 FSNOTIFY_OBJ_TYPE_SB, 0, NULL);
+#endif
+}
+
+static inline struct fsnotify_mark *
+shmdev_fsnotify_find_sb_mark(struct super_block *sb,
+			     struct fsnotify_group *group)
+{
+#ifdef SHMDEV_HAVE_FSNOTIFY_OBJ
+	return fsnotify_find_mark(sb, FSNOTIFY_OBJ_TYPE_SB, group);
+#else
+	return fsnotify_find_mark(&sb->s_fsnotify_marks, group);
+#endif
+}
 
 #endif /* _SHMDEV_COMPAT_H */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shmdev regions: the registry of names and ids, per-user and global
- * limits, region lifetime and backing memory, the region ioctls (CREATE,
- * OPEN, UNLINK, STAT, LIST) and the /proc/driver/shmdev table.
+ * shmdev regions: the registry of names and ids, per-user, per-namespace
+ * and global limits, region lifetime and backing memory, the region ioctls
+ * (CREATE, OPEN, UNLINK, STAT, LIST) and the /proc/driver/shmdev table.
+ * A name belongs to an IPC namespace (ns.c): the name table's key is the
+ * namespace and the name, and each namespace numbers its own regions.
  *
  * A region's pages live in a shmem file, as for System V shared memory, so
  * they are zeroed, swappable and charged to the memory cgroup of the task
@@ -23,6 +25,7 @@
 #include <linux/pagemap.h>
 #include <linux/pagevec.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
@@ -40,7 +43,11 @@
 /*
  * Limits, checked at CREATE. Region sizes count whole pages. Root may
  * change them at run time in /sys/module/shmdev/parameters; a change
- * applies to later CREATEs.
+ * applies to later CREATEs. The defaults let one user take a sixteenth
+ * of the host's limits, so that four users leave three quarters to
+ * everyone else, and an IPC namespace other than the host's (a container)
+ * a quarter; the host's own namespace is bounded by the host's limits.
+ * Root (uid 0 of the initial user namespace) has no per-user limit.
  */
 static unsigned long max_regions = 65536;
 module_param(max_regions, ulong, 0644);
@@ -54,18 +61,26 @@ static unsigned long max_total_bytes = 64UL << 30;
 module_param(max_total_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_total_bytes, "Most bytes in all regions (ENOSPC)");
 
-static unsigned long max_user_regions = 16384;
-module_param(max_user_regions, ulong, 0644);
-MODULE_PARM_DESC(max_user_regions, "Most regions one user may create (EDQUOT)");
+static unsigned long max_ns_regions = 16384;
+module_param(max_ns_regions, ulong, 0644);
+MODULE_PARM_DESC(max_ns_regions, "Most regions of one IPC namespace (ENOSPC)");
 
-static unsigned long max_user_bytes = 16UL << 30;
+static unsigned long max_ns_bytes = 16UL << 30;
+module_param(max_ns_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_ns_bytes, "Most bytes of one IPC namespace (ENOSPC)");
+
+static unsigned long max_user_regions = 4096;
+module_param(max_user_regions, ulong, 0644);
+MODULE_PARM_DESC(max_user_regions, "Most regions charged to one user (EDQUOT)");
+
+static unsigned long max_user_bytes = 4UL << 30;
 module_param(max_user_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_user_bytes, "Most bytes one user may create (EDQUOT)");
+MODULE_PARM_DESC(max_user_bytes, "Most bytes charged to one user (EDQUOT)");
 
 /**
  * struct shmdev_user - what one user's regions use, for the per-user limits
  * @node: link in shmdev_users
- * @uid: the user, the creator of the regions charged here
+ * @uid: the user the regions are charged to (shmdev_charged_uid())
  * @regions: regions charged
  * @bytes: page-rounded bytes charged
  */
@@ -77,21 +92,32 @@ struct shmdev_user {
 };
 
 /*
- * shmdev_registry_lock protects the name table, the id array, the users
- * table, the totals and every region's @linked. See shmdev.h for the order.
+ * shmdev_registry_lock protects the name table, the namespaces (ns.c) and
+ * their id trees, the users table, the totals and every region's @linked.
+ * See shmdev.h for the order.
  */
-static DEFINE_MUTEX(shmdev_registry_lock);
+DEFINE_MUTEX(shmdev_registry_lock);
 static struct rhashtable shmdev_names;
-static struct rb_root shmdev_ids = RB_ROOT;
-static u32 shmdev_next_id;
 static DEFINE_HASHTABLE(shmdev_users, 6);
 static unsigned long shmdev_total_regions;
 static u64 shmdev_total_bytes;
 
-/* Names are zero-padded to SHMDEV_NAME_MAX, so the whole buffer is the key. */
+/*
+ * The name table's key: the namespace, then the name, zero-padded to
+ * SHMDEV_NAME_MAX, as a region holds them (@ns, then @name).
+ */
+struct shmdev_key {
+	struct shmdev_ns *ns;
+	char name[SHMDEV_NAME_MAX];
+};
+
+static_assert(offsetof(struct shmdev_region, name) -
+	      offsetof(struct shmdev_region, ns) ==
+	      offsetof(struct shmdev_key, name));
+
 static const struct rhashtable_params shmdev_name_params = {
-	.key_len		= SHMDEV_NAME_MAX,
-	.key_offset		= offsetof(struct shmdev_region, name),
+	.key_len		= sizeof(struct shmdev_key),
+	.key_offset		= offsetof(struct shmdev_region, ns),
 	.head_offset		= offsetof(struct shmdev_region, node),
 	.automatic_shrinking	= true,
 };
@@ -172,20 +198,20 @@ void shmdev_file_name(char *buf, const struct shmdev_region *r)
 /* --- ids -------------------------------------------------------------- */
 
 /*
- * Regions by id, in an rbtree whose nodes live in the regions, so that a
- * region's id costs no allocation. Ids are given in increasing order and
- * never reused until the 32-bit counter wraps, so LIST and /proc walk the
- * tree in creation order from a cursor.
+ * Each namespace's regions by id, in an rbtree whose nodes live in the
+ * regions, so that a region's id costs no allocation. Ids are given in
+ * increasing order and never reused until the namespace's 32-bit counter
+ * wraps, so LIST and /proc walk the tree in creation order from a cursor.
  */
 static struct shmdev_region *shmdev_id_entry(struct rb_node *node)
 {
 	return node ? rb_entry(node, struct shmdev_region, id_node) : NULL;
 }
 
-/* The region of the lowest id at or above @id, or NULL. */
-static struct shmdev_region *shmdev_id_from(u64 id)
+/* The region of @ns with the lowest id at or above @id, or NULL. */
+static struct shmdev_region *shmdev_id_from(struct shmdev_ns *ns, u64 id)
 {
-	struct rb_node *node = shmdev_ids.rb_node, *found = NULL;
+	struct rb_node *node = ns->ids.rb_node, *found = NULL;
 
 	lockdep_assert_held(&shmdev_registry_lock);
 	while (node) {
@@ -205,20 +231,21 @@ static struct shmdev_region *shmdev_id_next(struct shmdev_region *r)
 }
 
 /*
- * Give @r the next free id, 1 or more. The counter only repeats an id
- * after 2^32 regions, and then skips those still in use.
+ * Give @r the next free id of its namespace, 1 or more. The counter only
+ * repeats an id after 2^32 regions, and then skips those still in use.
  */
 static void shmdev_id_insert(struct shmdev_region *r)
 {
+	struct rb_root *ids = &r->ns->ids;
 	struct rb_node **link, *parent;
 	u32 id;
 
 	lockdep_assert_held(&shmdev_registry_lock);
 	for (;;) {
-		id = ++shmdev_next_id;
+		id = ++r->ns->next_id;
 		if (!id)
 			continue;
-		link = &shmdev_ids.rb_node;
+		link = &ids->rb_node;
 		parent = NULL;
 		while (*link) {
 			u32 at = shmdev_id_entry(*link)->id;
@@ -233,7 +260,7 @@ static void shmdev_id_insert(struct shmdev_region *r)
 	}
 	r->id = id;
 	rb_link_node(&r->id_node, parent, link);
-	rb_insert_color(&r->id_node, &shmdev_ids);
+	rb_insert_color(&r->id_node, ids);
 }
 
 /* --- accounting ----------------------------------------------------- */
@@ -262,39 +289,79 @@ static void shmdev_user_put_if_unused(struct shmdev_user *u)
 	}
 }
 
-/* Charge one region of @bytes to @uid and the totals, within the limits. */
-static int shmdev_charge(kuid_t uid, u64 bytes, struct shmdev_user **userp)
+/*
+ * The user a new region is charged to: its creator, or, for a creator in a
+ * user namespace, the user who made the outermost one, as the kernel's
+ * ucounts charge a namespace's owner. Every id mapped in a user namespace
+ * is its maker's to use, so that nobody gets more than one user's share
+ * by making namespaces with ids of their own.
+ */
+static kuid_t shmdev_charged_uid(void)
 {
+	const struct user_namespace *ns = current_user_ns();
+
+	if (ns == &init_user_ns)
+		return current_fsuid();
+	while (ns->parent != &init_user_ns)
+		ns = ns->parent;
+	return ns->owner;
+}
+
+/*
+ * Whether one more region of @add bytes, on top of @regions regions of
+ * @bytes, passes the limits @max_n and @max_bytes; @total gets the bytes.
+ */
+static bool shmdev_over(unsigned long regions, u64 bytes, u64 add,
+			unsigned long max_n, unsigned long max_bytes, u64 *total)
+{
+	return regions >= READ_ONCE(max_n) ||
+	       check_add_overflow(bytes, add, total) ||
+	       *total > READ_ONCE(max_bytes);
+}
+
+/*
+ * Charge one region of @bytes to the totals, namespace @ns and the user
+ * shmdev_charged_uid(), within the limits.
+ */
+static int shmdev_charge(struct shmdev_ns *ns, u64 bytes,
+			 struct shmdev_user **userp)
+{
+	u64 total, ns_total, user_total;
 	struct shmdev_user *u;
-	u64 total, user_total;
 
 	lockdep_assert_held(&shmdev_registry_lock);
-	if (shmdev_total_regions >= READ_ONCE(max_regions) ||
-	    check_add_overflow(shmdev_total_bytes, bytes, &total) ||
-	    total > READ_ONCE(max_total_bytes))
+	if (shmdev_over(shmdev_total_regions, shmdev_total_bytes, bytes,
+			max_regions, max_total_bytes, &total) ||
+	    (shmdev_over(ns->regions, ns->bytes, bytes, max_ns_regions,
+			 max_ns_bytes, &ns_total) && !ns->initial))
 		return -ENOSPC;
-	u = shmdev_user_get(uid);
+	u = shmdev_user_get(shmdev_charged_uid());
 	if (!u)
 		return -ENOMEM;
-	if (u->regions >= READ_ONCE(max_user_regions) ||
-	    check_add_overflow(u->bytes, bytes, &user_total) ||
-	    user_total > READ_ONCE(max_user_bytes)) {
+	if (shmdev_over(u->regions, u->bytes, bytes, max_user_regions,
+			max_user_bytes, &user_total) &&
+	    !uid_eq(u->uid, GLOBAL_ROOT_UID)) {
 		shmdev_user_put_if_unused(u);
 		return -EDQUOT;
 	}
 	u->regions++;
-	u->bytes = user_total;
+	u->bytes += bytes;
+	ns->regions++;
+	ns->bytes += bytes;
 	shmdev_total_regions++;
 	shmdev_total_bytes = total;
 	*userp = u;
 	return 0;
 }
 
-static void shmdev_uncharge(struct shmdev_user *u, u64 bytes)
+static void shmdev_uncharge(struct shmdev_ns *ns, struct shmdev_user *u,
+			    u64 bytes)
 {
 	lockdep_assert_held(&shmdev_registry_lock);
 	u->regions--;
 	u->bytes -= bytes;
+	ns->regions--;
+	ns->bytes -= bytes;
 	shmdev_total_regions--;
 	shmdev_total_bytes -= bytes;
 	shmdev_user_put_if_unused(u);
@@ -401,10 +468,18 @@ static struct file *shmdev_region_backing(struct shmdev_region *r)
 
 /* --- lifetime ------------------------------------------------------- */
 
-static struct shmdev_region *shmdev_lookup(const char *name)
+/* The region named @name in @ns (NULL: none yet), or NULL. */
+static struct shmdev_region *shmdev_lookup(struct shmdev_ns *ns,
+					   const char *name)
 {
+	struct shmdev_key key;
+
 	lockdep_assert_held(&shmdev_registry_lock);
-	return rhashtable_lookup_fast(&shmdev_names, name, shmdev_name_params);
+	if (!ns)
+		return NULL;
+	key.ns = ns;
+	memcpy(key.name, name, SHMDEV_NAME_MAX);
+	return rhashtable_lookup_fast(&shmdev_names, &key, shmdev_name_params);
 }
 
 /* Make @r unfindable and return its charge; the registry lock is held. */
@@ -417,11 +492,11 @@ static void shmdev_region_unregister(struct shmdev_region *r)
 		WRITE_ONCE(r->linked, false);
 	}
 	if (r->id) {
-		rb_erase(&r->id_node, &shmdev_ids);
+		rb_erase(&r->id_node, &r->ns->ids);
 		r->id = 0;
 	}
 	if (r->user)
-		shmdev_uncharge(r->user, PAGE_ALIGN(r->size));
+		shmdev_uncharge(r->ns, r->user, PAGE_ALIGN(r->size));
 	r->user = NULL;
 }
 
@@ -432,6 +507,7 @@ static void shmdev_region_free(struct shmdev_region *r)
 		shmdev_backing_release(r);
 	put_pid(r->creator);
 	put_user_ns(r->user_ns);
+	shmdev_ns_put(r->ns);
 	/* No handle, so no fault or waiter, can reach the region any more. */
 	kfree(rcu_dereference_protected(r->perm, true));
 	shmdev_sems_free(r->sems);
@@ -468,13 +544,16 @@ void shmdev_region_put(struct shmdev_region *r)
 	kref_put_mutex(&r->ref, shmdev_region_release, &shmdev_registry_lock);
 }
 
-/* Find a region by name and take a reference; NULL if there is none. */
+/*
+ * Find a region by name in current's IPC namespace and take a reference;
+ * NULL if there is none.
+ */
 static struct shmdev_region *shmdev_region_find(const char *name)
 {
 	struct shmdev_region *r;
 
 	mutex_lock(&shmdev_registry_lock);
-	r = shmdev_lookup(name);
+	r = shmdev_lookup(shmdev_ns_find(), name);
 	if (r)
 		kref_get(&r->ref);
 	mutex_unlock(&shmdev_registry_lock);
@@ -510,31 +589,35 @@ static int shmdev_create_check(const struct shmdev_create *args)
  * pages are allocated, so that a taken name or a full quota costs no
  * memory. The name is checked again when the region is linked.
  */
-static int shmdev_reserve(const char *name, u64 size, struct shmdev_user **u)
+static int shmdev_reserve(struct shmdev_ns *ns, const char *name, u64 size,
+			  struct shmdev_user **u)
 {
 	int ret;
 
 	mutex_lock(&shmdev_registry_lock);
-	if (shmdev_lookup(name))
+	if (shmdev_lookup(ns, name))
 		ret = -EEXIST;
 	else
-		ret = shmdev_charge(current_fsuid(), PAGE_ALIGN(size), u);
+		ret = shmdev_charge(ns, PAGE_ALIGN(size), u);
 	mutex_unlock(&shmdev_registry_lock);
 	return ret;
 }
 
-static void shmdev_unreserve(struct shmdev_user *u, u64 size)
+static void shmdev_unreserve(struct shmdev_ns *ns, struct shmdev_user *u,
+			     u64 size)
 {
 	mutex_lock(&shmdev_registry_lock);
-	shmdev_uncharge(u, PAGE_ALIGN(size));
+	shmdev_uncharge(ns, u, PAGE_ALIGN(size));
 	mutex_unlock(&shmdev_registry_lock);
 }
 
 /*
- * A new, unregistered region with one reference, and in @filep the shmem
- * file of its pages. It holds the charge @u if one was reserved.
+ * A new, unregistered region of @ns with one reference, and in @filep the
+ * shmem file of its pages. It holds a reference to @ns of its own, and
+ * the charge @u if one was reserved; on failure, the caller keeps @u.
  */
-static struct shmdev_region *shmdev_region_new(const char *name,
+static struct shmdev_region *shmdev_region_new(struct shmdev_ns *ns,
+					       const char *name,
 					       const struct shmdev_create *args,
 					       struct shmdev_user *u,
 					       struct file **filep)
@@ -547,6 +630,8 @@ static struct shmdev_region *shmdev_region_new(const char *name,
 	atomic_long_inc(&shmdev_stats.regions);
 	kref_init(&r->ref);
 	mutex_init(&r->lock);
+	kref_get(&ns->ref);
+	r->ns = ns;
 	memcpy(r->name, name, SHMDEV_NAME_MAX);
 	r->size = args->size;
 	r->flags = args->flags & ~SHMDEV_CREATE_NOCLOEXEC;
@@ -588,12 +673,12 @@ static int shmdev_region_register(struct shmdev_region *r)
 	int ret;
 
 	mutex_lock(&shmdev_registry_lock);
-	if (shmdev_lookup(r->name)) {
+	if (shmdev_lookup(r->ns, r->name)) {
 		ret = -EEXIST;
 		goto out_unlock;
 	}
 	if (!r->user) {
-		ret = shmdev_charge(r->cuid, PAGE_ALIGN(r->size), &r->user);
+		ret = shmdev_charge(r->ns, PAGE_ALIGN(r->size), &r->user);
 		if (ret)
 			goto out_unlock;
 	}
@@ -636,6 +721,7 @@ int shmdev_ioc_create(void __user *uarg)
 	struct shmdev_create args;
 	struct shmdev_region *r;
 	struct shmdev_user *u;
+	struct shmdev_ns *ns;
 	struct file *file;
 	int fd, ret;
 
@@ -651,40 +737,73 @@ int shmdev_ioc_create(void __user *uarg)
 	fd = shmdev_fd_reserve(args.flags & SHMDEV_CREATE_NOCLOEXEC);
 	if (fd < 0)
 		return fd;
+	ns = shmdev_ns_get();
+	if (IS_ERR(ns)) {
+		ret = PTR_ERR(ns);
+		goto err_put_fd;
+	}
 	u = NULL;
 	if (args.flags & SHMDEV_CREATE_POPULATE) {
-		ret = shmdev_reserve(name, args.size, &u);
+		ret = shmdev_reserve(ns, name, args.size, &u);
 		if (ret)
-			goto err_put_fd;
+			goto err_put_ns;
 	}
-	r = shmdev_region_new(name, &args, u, &file);
+	r = shmdev_region_new(ns, name, &args, u, &file);
 	if (IS_ERR(r)) {
 		if (u)
-			shmdev_unreserve(u, args.size);
+			shmdev_unreserve(ns, u, args.size);
 		ret = PTR_ERR(r);
-		goto err_put_fd;
+		goto err_put_ns;
 	}
 	ret = shmdev_handle_adopt(file, r, shmdev_current_ipc_owner(r));
 	if (ret) {
 		fput(file);
 		shmdev_region_put(r);
-		goto err_put_fd;
+		goto err_put_ns;
 	}
 	ret = shmdev_region_register(r);
 	if (ret)
 		goto err_put_file;
+	shmdev_ns_put(ns);
 	fd_install(fd, file);
 	return fd;
 
 err_put_file:
 	/* The handle holds the only reference: this frees the region. */
 	fput(file);
+err_put_ns:
+	shmdev_ns_put(ns);
 err_put_fd:
 	put_unused_fd(fd);
 	return ret;
 }
 
 /* --- OPEN and UNLINK -------------------------------------------------- */
+
+/*
+ * The owner an OPEN insists on, in @owner (INVALID_UID: none): EINVAL for
+ * an id that is not mapped in the caller's user namespace, or for one
+ * given without %SHMDEV_OPEN_OWNER.
+ */
+static int shmdev_open_owner(const struct shmdev_open *args, kuid_t *owner)
+{
+	*owner = INVALID_UID;
+	if (!(args->flags & SHMDEV_OPEN_OWNER))
+		return args->owner ? -EINVAL : 0;
+	*owner = make_kuid(current_user_ns(), args->owner);
+	return uid_valid(*owner) ? 0 : -EINVAL;
+}
+
+/* Whether @uid owns @r now. */
+static bool shmdev_owned_by(struct shmdev_region *r, kuid_t uid)
+{
+	bool owned;
+
+	rcu_read_lock();
+	owned = uid_eq(rcu_dereference(r->perm)->uid, uid);
+	rcu_read_unlock();
+	return owned;
+}
 
 /**
  * shmdev_ioc_open - SHMDEV_IOC_OPEN: return a new fd for an existing region
@@ -700,14 +819,18 @@ int shmdev_ioc_open(void __user *uarg)
 	struct shmdev_open args;
 	struct file *file;
 	bool ipc_owner;
+	kuid_t owner;
 	int fd, ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.flags & ~SHMDEV_OPEN_FLAGS_VALID ||
+	if (args.flags & ~SHMDEV_OPEN_FLAGS_VALID || args.pad ||
 	    memchr_inv(args.reserved, 0, sizeof(args.reserved)) ||
 	    !args.access || args.access & ~SHMDEV_OPEN_ACCESS_VALID)
 		return -EINVAL;
+	ret = shmdev_open_owner(&args, &owner);
+	if (ret)
+		return ret;
 	ret = shmdev_name_from_user(name, args.name);
 	if (ret)
 		return ret;
@@ -719,6 +842,10 @@ int shmdev_ioc_open(void __user *uarg)
 	if (!r) {
 		ret = -ENOENT;
 		goto err_put_fd;
+	}
+	if (uid_valid(owner) && !shmdev_owned_by(r, owner)) {
+		ret = -EPERM;
+		goto err_put_region;
 	}
 	ipc_owner = shmdev_current_ipc_owner(r);
 	if ((shmdev_rights(r, current_cred(), ipc_owner) & args.access) !=
@@ -774,6 +901,46 @@ static int shmdev_name_arg(struct shmdev_file *sf, u64 uptr, char *name)
 	return shmdev_name_from_user(name, uptr);
 }
 
+/*
+ * UNLINK with %SHMDEV_UNLINK_ORPHANED: an administrator's end to the
+ * namespaces that are gone but whose superblock something still holds.
+ */
+static int shmdev_unlink_orphaned(struct shmdev_file *sf,
+				  const struct shmdev_unlink *args)
+{
+	if (sf || args->name || args->flags != SHMDEV_UNLINK_ORPHANED)
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return shmdev_ns_reap_orphans();
+}
+
+/**
+ * shmdev_regions_unlink_ns - remove the names of a dying namespace's regions
+ * @ns: the namespace, out of the table already so that no name comes
+ *
+ * As UNLINK does for each: the semaphores fail with EIDRM, the memory goes
+ * with the last region fd and mapping. Takes the registry lock.
+ */
+void shmdev_regions_unlink_ns(struct shmdev_ns *ns)
+{
+	struct shmdev_region *r;
+	u64 id = 0;
+
+	for (;;) {
+		mutex_lock(&shmdev_registry_lock);
+		for (r = shmdev_id_from(ns, id); r && !r->linked;
+		     r = shmdev_id_next(r))
+			;
+		if (!r) {
+			mutex_unlock(&shmdev_registry_lock);
+			return;
+		}
+		id = (u64)r->id + 1;
+		shmdev_region_unlink(r, 0);
+	}
+}
+
 /**
  * shmdev_ioc_unlink - SHMDEV_IOC_UNLINK: remove a region's name
  * @sf: the region fd whose region goes, or NULL on /dev/shmdev (by name)
@@ -798,12 +965,14 @@ int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *uarg)
 	if (args.flags & ~SHMDEV_UNLINK_FLAGS_VALID || args.pad ||
 	    memchr_inv(args.reserved, 0, sizeof(args.reserved)))
 		return -EINVAL;
+	if (args.flags & SHMDEV_UNLINK_ORPHANED)
+		return shmdev_unlink_orphaned(sf, &args);
 	ret = shmdev_name_arg(sf, args.name, name);
 	if (ret)
 		return ret;
 
 	mutex_lock(&shmdev_registry_lock);
-	r = sf ? sf->region : shmdev_lookup(name);
+	r = sf ? sf->region : shmdev_lookup(shmdev_ns_find(), name);
 	if (!r || !r->linked) {
 		ret = -ENOENT;
 		goto out_unlock;
@@ -823,9 +992,10 @@ out_unlock:
 
 /* --- STAT and LIST ---------------------------------------------------- */
 
-static u32 shmdev_region_state(struct shmdev_region *r)
+/* Its state; @orphaned: its namespace is gone. */
+static u32 shmdev_region_state(struct shmdev_region *r, bool orphaned)
 {
-	u32 state = 0;
+	u32 state = orphaned ? SHMDEV_STATE_ORPHANED : 0;
 
 	if (r->flags & SHMDEV_CREATE_TRANSIENT)
 		state |= SHMDEV_STATE_TRANSIENT;
@@ -841,6 +1011,8 @@ static u32 shmdev_region_state(struct shmdev_region *r)
  * @r: the region
  * @ns: the user namespace to show its owner and group in
  * @info: the snapshot
+ *
+ * The registry lock is held, for the state of @r's namespace.
  */
 void shmdev_region_info(struct shmdev_region *r, struct user_namespace *ns,
 			struct shmdev_region_info *info)
@@ -856,7 +1028,7 @@ void shmdev_region_info(struct shmdev_region *r, struct user_namespace *ns,
 	rcu_read_unlock();
 	info->attach_time = READ_ONCE(r->attach_time);
 	info->change_time = READ_ONCE(r->change_time);
-	info->state = shmdev_region_state(r);
+	info->state = shmdev_region_state(r, shmdev_ns_orphaned(r->ns));
 	info->handles = atomic_long_read(&r->handles);
 	info->mappings = atomic_long_read(&r->mappings);
 	info->resident_pages = READ_ONCE(r->shm_inode->i_mapping->nrpages);
@@ -867,7 +1039,9 @@ static void shmdev_fill_stat(struct shmdev_region *r, struct shmdev_stat *st)
 	struct user_namespace *ns = current_user_ns();
 	struct shmdev_region_info info;
 
+	mutex_lock(&shmdev_registry_lock);
 	shmdev_region_info(r, ns, &info);
+	mutex_unlock(&shmdev_registry_lock);
 	st->uid = info.uid;
 	st->gid = info.gid;
 	st->mode = info.mode;
@@ -885,6 +1059,8 @@ static void shmdev_fill_stat(struct shmdev_region *r, struct shmdev_stat *st)
 	st->nsems = r->nsems;
 	st->create_time = r->create_time;
 	st->id = r->id;
+	st->ipc_ns = r->ns->inum;
+	st->pad2 = 0;
 	memcpy(st->name_out, r->name, SHMDEV_NAME_MAX);
 	memset(st->reserved, 0, sizeof(st->reserved));
 }
@@ -971,13 +1147,59 @@ static void shmdev_fill_entry(struct shmdev_region *r,
 	e->gid = info.gid;
 	e->mode = info.mode;
 	e->state = info.state;
+	e->ipc_ns = r->ns->inum;
 	memcpy(e->name, r->name, SHMDEV_NAME_MAX);
+}
+
+/*
+ * Where a listing goes on: @cursor is an id in current's namespace, or
+ * with @all the serial of a namespace in its top 32 bits and an id in it
+ * below. The first region at or after it, or NULL at the end.
+ */
+static struct shmdev_region *shmdev_list_from(u64 cursor, bool all)
+{
+	struct shmdev_region *r;
+	struct shmdev_ns *ns;
+
+	lockdep_assert_held(&shmdev_registry_lock);
+	if (!all) {
+		ns = shmdev_ns_find();
+		return ns ? shmdev_id_from(ns, cursor) : NULL;
+	}
+	for (ns = shmdev_ns_first(cursor >> 32); ns; ns = shmdev_ns_next(ns)) {
+		r = shmdev_id_from(ns, ns->serial == cursor >> 32 ?
+				   cursor & U32_MAX : 0);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+/* The region after @r in a listing, or NULL; see shmdev_list_from(). */
+static struct shmdev_region *shmdev_list_next(struct shmdev_region *r,
+					      bool all)
+{
+	struct shmdev_region *next = shmdev_id_next(r);
+	struct shmdev_ns *ns = r->ns;
+
+	while (!next && all && (ns = shmdev_ns_next(ns)))
+		next = shmdev_id_from(ns, 0);
+	return next;
+}
+
+/* The cursor that continues a listing after @r. */
+static u64 shmdev_list_cursor(struct shmdev_region *r, bool all)
+{
+	return (all ? (u64)r->ns->serial << 32 : 0) + r->id + 1;
 }
 
 /**
  * shmdev_ioc_list - SHMDEV_IOC_LIST: enumerate regions in id order
  * @uarg: user pointer to struct shmdev_list
  *
+ * The regions of current's IPC namespace, or of every namespace with
+ * %SHMDEV_LIST_ALL_NAMESPACES, which needs CAP_SYS_ADMIN in the initial
+ * user namespace, as reading another namespace's objects would.
  * Each call walks at most %SHMDEV_LIST_BATCH_MAX regions under the
  * registry lock and copies them out after dropping it.
  *
@@ -990,22 +1212,26 @@ int shmdev_ioc_list(void __user *uarg)
 	struct shmdev_list args;
 	u32 n, count = 0;
 	int ret = 0;
+	bool all;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
 	if (args.flags & ~SHMDEV_LIST_FLAGS_VALID || !args.count ||
 	    memchr_inv(args.reserved, 0, sizeof(args.reserved)))
 		return -EINVAL;
+	all = args.flags & SHMDEV_LIST_ALL_NAMESPACES;
+	if (all && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	n = min_t(u32, args.count, SHMDEV_LIST_BATCH_MAX);
 	buf = kcalloc(n, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 
 	mutex_lock(&shmdev_registry_lock);
-	for (r = shmdev_id_from(args.cursor); r && count < n;
-	     r = shmdev_id_next(r)) {
+	for (r = shmdev_list_from(args.cursor, all); r && count < n;
+	     r = shmdev_list_next(r, all)) {
 		shmdev_fill_entry(r, &buf[count++]);
-		args.cursor = (u64)r->id + 1;
+		args.cursor = shmdev_list_cursor(r, all);
 	}
 	mutex_unlock(&shmdev_registry_lock);
 	args.count = count;
@@ -1019,7 +1245,14 @@ int shmdev_ioc_list(void __user *uarg)
 
 /* --- /proc/driver/shmdev ----------------------------------------------- */
 
-/* The registry lock is held from ->start() to ->stop(): one read() call. */
+/*
+ * The table shows the regions of the IPC namespace of the process that
+ * opened it, as /proc/sysvipc does, with their owners in the opener's user
+ * namespace and their creators in the pid namespace of this /proc. The
+ * seq_file's private data is that namespace, with a reference.
+ *
+ * The registry lock is held from ->start() to ->stop(): one read() call.
+ */
 static void *shmdev_seq_start(struct seq_file *m, loff_t *pos)
 {
 	struct shmdev_region *r;
@@ -1028,7 +1261,7 @@ static void *shmdev_seq_start(struct seq_file *m, loff_t *pos)
 	if (!*pos)
 		return SEQ_START_TOKEN;
 	/* The region at *pos may be gone: go on from the one found. */
-	r = shmdev_id_from(*pos);
+	r = shmdev_id_from(m->private, *pos);
 	if (r)
 		*pos = r->id;
 	return r;
@@ -1038,7 +1271,8 @@ static void *shmdev_seq_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	struct shmdev_region *r;
 
-	r = v == SEQ_START_TOKEN ? shmdev_id_from(1) : shmdev_id_next(v);
+	r = v == SEQ_START_TOKEN ? shmdev_id_from(m->private, 1) :
+				   shmdev_id_next(v);
 	*pos = r ? r->id : *pos + 1;
 	return r;
 }
@@ -1050,6 +1284,7 @@ static void shmdev_seq_stop(struct seq_file *m, void *v)
 
 static int shmdev_seq_show(struct seq_file *m, void *v)
 {
+	struct pid_namespace *pid_ns = proc_pid_ns(file_inode(m->file)->i_sb);
 	struct shmdev_region_info info;
 	struct shmdev_region *r = v;
 
@@ -1061,7 +1296,7 @@ static int shmdev_seq_show(struct seq_file *m, void *v)
 	seq_printf(m, "%8u %-24s %16llu %5u %5u %04o %5x %7llu %8llu %8llu %6d ",
 		   r->id, r->name, r->size, info.uid, info.gid, info.mode,
 		   info.state, info.handles, info.mappings,
-		   info.resident_pages, pid_vnr(r->creator));
+		   info.resident_pages, pid_nr_ns(r->creator, pid_ns));
 	shmdev_seq_acl(m, r);
 	seq_putc(m, '\n');
 	return 0;
@@ -1072,6 +1307,37 @@ static const struct seq_operations shmdev_seq_ops = {
 	.next	= shmdev_seq_next,
 	.stop	= shmdev_seq_stop,
 	.show	= shmdev_seq_show,
+};
+
+static int shmdev_proc_open(struct inode *inode, struct file *file)
+{
+	struct shmdev_ns *ns = shmdev_ns_get();
+	int ret;
+
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	ret = seq_open(file, &shmdev_seq_ops);
+	if (ret) {
+		shmdev_ns_put(ns);
+		return ret;
+	}
+	((struct seq_file *)file->private_data)->private = ns;
+	return 0;
+}
+
+static int shmdev_proc_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	shmdev_ns_put(m->private);
+	return seq_release(inode, file);
+}
+
+static const struct proc_ops shmdev_proc_ops = {
+	.proc_open	= shmdev_proc_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= shmdev_proc_release,
 };
 
 /* --- init and exit --------------------------------------------------- */
@@ -1085,34 +1351,37 @@ int shmdev_region_init(void)
 {
 	int ret;
 
-	ret = rhashtable_init(&shmdev_names, &shmdev_name_params);
+	ret = shmdev_ns_init();
 	if (ret)
 		return ret;
-	if (!proc_create_seq("driver/shmdev", 0444, NULL, &shmdev_seq_ops)) {
-		rhashtable_destroy(&shmdev_names);
-		return -ENOMEM;
+	ret = rhashtable_init(&shmdev_names, &shmdev_name_params);
+	if (ret)
+		goto err_ns_exit;
+	if (!proc_create("driver/shmdev", 0444, NULL, &shmdev_proc_ops)) {
+		ret = -ENOMEM;
+		goto err_names_destroy;
 	}
 	return 0;
+
+err_names_destroy:
+	rhashtable_destroy(&shmdev_names);
+err_ns_exit:
+	shmdev_ns_exit();
+	return ret;
 }
 
 /**
  * shmdev_region_exit - free the persistent regions and the registry
  *
  * Handles and mappings pin the module, so at unload only the registry's
- * references to persistent regions are left.
+ * references to persistent regions are left: ending every namespace
+ * (shmdev_ns_exit()) drops them. /proc/driver/shmdev goes first, since an
+ * open table holds its namespace.
  */
 void shmdev_region_exit(void)
 {
-	struct shmdev_region *r;
-
 	remove_proc_entry("driver/shmdev", NULL);
-	mutex_lock(&shmdev_registry_lock);
-	while ((r = shmdev_id_from(0))) {
-		shmdev_region_unregister(r);
-		mutex_unlock(&shmdev_registry_lock);
-		shmdev_region_free(r);
-		mutex_lock(&shmdev_registry_lock);
-	}
-	mutex_unlock(&shmdev_registry_lock);
+	shmdev_ns_exit();
+	WARN_ON(shmdev_total_regions);
 	rhashtable_destroy(&shmdev_names);
 }

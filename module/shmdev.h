@@ -24,9 +24,14 @@
  * struct shmdev_permset, replaced whole under shmdev_region.lock and read
  * under RCU, so that the rights check on every fault takes no lock.
  *
+ * A region's name belongs to an IPC namespace, struct shmdev_ns (ns.c),
+ * which the region references; it is findable while the namespace lives.
+ *
  * Lock order, outermost first:
- *   shmdev_registry_lock      names, the id tree, per-user and global
+ *   shmdev_registry_lock      names, the namespaces and their id trees,
+ *                             per-user, per-namespace and global
  *                             accounting, every region's @linked and @id
+ *   fsnotify's own locks      taken to put a mark on a namespace
  *   shmdev_region.lock        the writers of a region's permissions
  *   shmdev_sem.wq.lock        one semaphore (spinlock; innermost, one at
  *                             a time, never held while sleeping)
@@ -41,6 +46,7 @@
 
 #include <linux/atomic.h>
 #include <linux/cred.h>
+#include <linux/fsnotify_backend.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -65,6 +71,45 @@ struct vfsmount;
 	(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL | SHMDEV_FEATURE_SEMS)
 
 struct shmdev_user;
+
+/**
+ * struct shmdev_ns - the regions of one IPC namespace (ns.c)
+ * @mark: fsnotify mark on the IPC namespace's mqueue superblock, whose
+ *	->freeing_mark tells that the namespace is gone
+ * @ref: reference count: held by @mark until fsnotify frees it, by each
+ *	region of the namespace, and briefly by code that drops the
+ *	registry lock; the last drop takes the lock (kref_put_mutex)
+ * @hnode: link in the table of live namespaces, keyed by @sb, until @dead
+ * @list: link in the list of every namespace in memory, by @serial
+ * @sb: the mqueue superblock that stands for the namespace; dereferenced
+ *	only while not @dead, when @mark keeps it in memory
+ * @serial: the namespace's place in the list, from 1
+ * @inum: the IPC namespace's inode number, as /proc/PID/ns/ipc shows it
+ * @initial: it is the initial IPC namespace, the host's
+ * @dead: the IPC namespace is gone (or the module is): its names have
+ *	been removed and no region can be named in it
+ * @ids: its regions by id
+ * @next_id: the last id given to a region of the namespace
+ * @regions: regions charged to the namespace
+ * @bytes: page-rounded bytes charged to the namespace
+ *
+ * Every field but @mark and @ref is protected by shmdev_registry_lock.
+ */
+struct shmdev_ns {
+	struct fsnotify_mark mark;
+	struct kref ref;
+	struct hlist_node hnode;
+	struct list_head list;
+	struct super_block *sb;
+	u32 serial;
+	unsigned int inum;
+	bool initial;
+	bool dead;
+	struct rb_root ids;
+	u32 next_id;
+	unsigned long regions;
+	u64 bytes;
+};
 
 /**
  * struct shmdev_sem - one counting semaphore of a region
@@ -125,11 +170,14 @@ struct shmdev_permset {
  * struct shmdev_region - a named shared-memory region
  * @ref: reference count, see the top of this file
  * @node: link in the name table, while @linked
- * @id_node: link in the id tree, while @id is not 0
- * @id: registry id, unique among live regions; 0 until registered
+ * @id_node: link in its namespace's id tree, while @id is not 0
+ * @id: registry id, unique among its namespace's live regions; 0 until
+ *	registered
  * @linked: the name is in the name table; written under the registry
  *	lock, read with READ_ONCE() elsewhere (STAT's "unlinked" state)
- * @name: NUL-terminated name, zero-padded (the name table's key)
+ * @ns: the IPC namespace the name belongs to (a reference); with @name,
+ *	the name table's key
+ * @name: NUL-terminated name, zero-padded; follows @ns directly
  * @shm_inode: the shmem inode holding the pages (a reference); set
  *	before the region is findable and never changed. Region fds are
  *	files of it.
@@ -164,6 +212,7 @@ struct shmdev_region {
 	struct rb_node id_node;
 	u32 id;
 	bool linked;
+	struct shmdev_ns *ns;
 	char name[SHMDEV_NAME_MAX];
 	struct inode *shm_inode;
 	struct vfsmount *shm_mnt;
@@ -253,6 +302,7 @@ struct shmdev_stats {
 extern struct shmdev_stats shmdev_stats;
 
 /* region.c */
+extern struct mutex shmdev_registry_lock;
 #define SHMDEV_FILE_NAME_MAX	(sizeof("shmdev:") + SHMDEV_NAME_MAX)
 int shmdev_name_valid(const char *name, size_t len);
 void shmdev_file_name(char *buf, const struct shmdev_region *r);
@@ -268,6 +318,18 @@ int shmdev_ioc_open(void __user *arg);
 int shmdev_ioc_unlink(struct shmdev_file *sf, void __user *arg);
 int shmdev_ioc_stat(struct shmdev_file *sf, void __user *arg);
 int shmdev_ioc_list(void __user *arg);
+void shmdev_regions_unlink_ns(struct shmdev_ns *ns);
+
+/* ns.c */
+struct shmdev_ns *shmdev_ns_find(void);
+struct shmdev_ns *shmdev_ns_get(void);
+void shmdev_ns_put(struct shmdev_ns *ns);
+bool shmdev_ns_orphaned(struct shmdev_ns *ns);
+int shmdev_ns_reap_orphans(void);
+struct shmdev_ns *shmdev_ns_first(u32 serial);
+struct shmdev_ns *shmdev_ns_next(struct shmdev_ns *ns);
+int shmdev_ns_init(void);
+void shmdev_ns_exit(void);
 
 /* handle.c */
 struct file *shmdev_handle_new(struct shmdev_region *r, u32 access,

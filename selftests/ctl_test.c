@@ -4,6 +4,8 @@
  * 2 bad usage, 3 timed out) for every command.
  */
 #define _GNU_SOURCE
+#include <sys/stat.h>
+
 #include "kselftest_harness.h"
 #include <libshmdev.h>
 #include "shmdev_test.h"
@@ -192,6 +194,63 @@ TEST(rm_removes_each_name_and_reports_the_missing)
 	EXPECT_EQ(2, r.status);
 	close(a);
 	close(b);
+}
+
+/* The inode number of this process's IPC namespace. */
+static unsigned int own_ipc_ns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/ipc", &st) ? 0 : (unsigned int)st.st_ino;
+}
+
+TEST(list_all_namespaces_shows_each_regions_namespace)
+{
+	static struct run r;
+	char row[512];
+	int fd = made(NAME("all"), 0600, 0);
+
+	ASSERT_LE(0, fd);
+	RUN(&r, CTL, "list", "--all-namespaces");
+	EXPECT_EQ(0, r.status);
+	EXPECT_EQ(0, strncmp(r.out, "    IPC-NS     ID NAME", 22)) TH_LOG("%s", r.out);
+	snprintf(row, sizeof(row), "%10u ", own_ipc_ns());
+	EXPECT_NE(NULL, strstr(r.out, row)) TH_LOG("%s", r.out);
+	snprintf(row, sizeof(row), " %-24s %12d %6d %6d 0600 -\n", NAME("all"),
+		 4096, 0, 0);
+	EXPECT_NE(NULL, strstr(r.out, row)) TH_LOG("%s", r.out);
+	RUN(&r, CTL, "list", "--json", "--all-namespaces");
+	EXPECT_EQ(0, r.status);
+	snprintf(row, sizeof(row), "\"ipc_ns\": %u, \"name\": \"%s\"",
+		 own_ipc_ns(), NAME("all"));
+	EXPECT_NE(NULL, strstr(r.out, row)) TH_LOG("%s", r.out);
+	EXPECT_EQ(0, shmdev_unlink(NAME("all"), 0));
+	close(fd);
+}
+
+TEST(list_all_namespaces_as_a_user_is_refused)
+{
+	static struct run r;
+
+	RUN_AS(&r, TEST_UID, CTL, "list", "--all-namespaces");
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("shmdevctl: /dev/shmdev: Operation not permitted\n", r.err);
+	RUN(&r, CTL, "list", "--all-namespaces", "--all-namespaces");
+	EXPECT_EQ(2, r.status);
+}
+
+TEST(rm_orphaned_says_how_many_namespaces_it_ended)
+{
+	static struct run r;
+
+	RUN(&r, CTL, "rm", "--orphaned");
+	EXPECT_EQ(0, r.status);
+	EXPECT_STREQ("0 namespaces ended\n", r.out);
+	RUN(&r, CTL, "rm", "--orphaned", NAME("x"));
+	EXPECT_EQ(2, r.status);
+	RUN_AS(&r, TEST_UID, CTL, "rm", "--orphaned");
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("shmdevctl: /dev/shmdev: Operation not permitted\n", r.err);
 }
 
 TEST(acl_set_then_show)

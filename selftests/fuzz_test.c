@@ -107,12 +107,18 @@ static const struct field open_fields[] = {
 	FIELD(struct shmdev_open, name, F_NAME, 0),
 	FIELD(struct shmdev_open, access, F_FLAGS, SHMDEV_OPEN_ACCESS_VALID),
 	FIELD(struct shmdev_open, flags, F_FLAGS, SHMDEV_OPEN_FLAGS_VALID),
+	FIELD(struct shmdev_open, owner, F_INT, 0),
+	FIELD(struct shmdev_open, pad, F_RESERVED, 0),
 	FIELD(struct shmdev_open, reserved[0], F_RESERVED, 0),
-	FIELD(struct shmdev_open, reserved[3], F_RESERVED, 0),
+	FIELD(struct shmdev_open, reserved[2], F_RESERVED, 0),
 };
 
-/* Root holds CAP_IPC_OWNER, so EACCES would be a bug. */
-static const int open_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, ENOENT, 0 };
+/*
+ * Root holds CAP_IPC_OWNER, so EACCES would be a bug; EPERM: the region
+ * is not owned by the owner SHMDEV_OPEN_OWNER names.
+ */
+static const int open_errnos[] = { EFAULT, EINVAL, ENAMETOOLONG, ENOENT,
+				   EPERM, 0 };
 
 static const struct field unlink_fields[] = {
 	FIELD(struct shmdev_unlink, name, F_NAME, 0),
@@ -144,7 +150,7 @@ static bool stat_check(const void *arg)
 
 	return st->size && memchr(st->name_out, 0, SHMDEV_NAME_MAX) &&
 	       st->name_out[0] && st->acl_count <= SHMDEV_ACL_MAX &&
-	       !st->reserved[0] && !st->reserved[3] &&
+	       !st->reserved[0] && !st->reserved[2] && !st->pad2 &&
 	       !(st->mode & ~SHMDEV_MODE_VALID);
 }
 

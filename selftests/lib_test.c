@@ -251,6 +251,71 @@ TEST(open_or_create_races_to_one_region)
 	EXPECT_EQ(0, shmdev_unlink(NAME("race"), 0));
 }
 
+/* Create @name as TEST_UID, mode 0666, and leave it; 0 if done. */
+static int planted(const char *name)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (drop_to(TEST_UID, TEST_GID, NULL, 0))
+			_exit(10);
+		_exit(shmdev_create(name, 4096, 0666, 0, 1) >= 0 ? 0 : 11);
+	}
+	return pid < 0 ? -1 : reap(pid);
+}
+
+TEST(open_or_create_owned_refuses_a_region_another_user_planted)
+{
+	int created = -1, fd;
+
+	ASSERT_EQ(0, planted(NAME("sq")));
+	EXPECT_EQ(-EPERM, shmdev_open_or_create(NAME("sq"), 4096, 0600,
+						SHMDEV_OPEN_OR_CREATE_OWNED,
+						1, ALL, &created));
+	EXPECT_EQ(-1, created);
+	/* Without the flag the planted region is what the caller gets. */
+	fd = shmdev_open_or_create(NAME("sq"), 4096, 0600, 0, 1, ALL, &created);
+	EXPECT_LE(0, fd);
+	EXPECT_EQ(0, created);
+	close(fd);
+	EXPECT_EQ(0, shmdev_unlink(NAME("sq"), 0));
+}
+
+TEST(open_or_create_owned_creates_then_opens_its_own)
+{
+	int created = -1, fd1, fd2;
+
+	fd1 = shmdev_open_or_create(NAME("own"), 4096, 0600,
+				    SHMDEV_OPEN_OR_CREATE_OWNED, 0, ALL,
+				    &created);
+	ASSERT_LE(0, fd1);
+	EXPECT_EQ(1, created);
+	fd2 = shmdev_open_or_create(NAME("own"), 4096, 0600,
+				    SHMDEV_OPEN_OR_CREATE_OWNED, 0, RS,
+				    &created);
+	EXPECT_LE(0, fd2);
+	EXPECT_EQ(0, created);
+	EXPECT_EQ(0, shmdev_unlink(NAME("own"), 0));
+	close(fd1);
+	close(fd2);
+}
+
+TEST(open_owned_checks_the_owner)
+{
+	int fd, fd2;
+
+	ASSERT_EQ(0, planted(NAME("po")));
+	EXPECT_EQ(-EPERM, shmdev_open_owned(NAME("po"), RS, 0));
+	fd = shmdev_open_owned(NAME("po"), RS, TEST_UID);
+	EXPECT_LE(0, fd);
+	EXPECT_EQ(-ENOENT, shmdev_open_owned(NAME("none"), RS, 0));
+	EXPECT_EQ(-EFAULT, shmdev_open_owned(NULL, RS, 0));
+	fd2 = shmdev_open_owned(NAME("po"), RS, (uid_t)-1);
+	EXPECT_EQ(-EINVAL, fd2);
+	close(fd);
+	EXPECT_EQ(0, shmdev_unlink(NAME("po"), 0));
+}
+
 TEST(unlink_removes_the_name)
 {
 	int fd = shmdev_create(NAME("u"), 4096, 0600, 0, 0);
@@ -273,6 +338,13 @@ TEST(unlink_keep_sems_keeps_semaphores)
 	EXPECT_EQ(0, shmdev_sem_post(fd, 0, 1, 0));
 	EXPECT_EQ(0, shmdev_sem_wait(fd, 0, 0));
 	close(fd);
+}
+
+TEST(unlink_orphaned_names_no_region)
+{
+	EXPECT_LE(0, shmdev_unlink(NULL, SHMDEV_UNLINK_ORPHANED));
+	EXPECT_EQ(-EFAULT, shmdev_unlink(NULL, 0));
+	EXPECT_EQ(-EINVAL, shmdev_unlink(NAME("x"), SHMDEV_UNLINK_ORPHANED));
 }
 
 TEST(stat_name_describes_the_region)
@@ -413,6 +485,43 @@ TEST(list_returns_every_region_once)
 		EXPECT_EQ(0, shmdev_unlink(name, 0));
 		close(fds[i]);
 	}
+}
+
+TEST(list_open_flags_all_namespaces_includes_this_namespace)
+{
+	struct shmdev_list_iter *it;
+	struct shmdev_list_entry e;
+	struct stat ns;
+	int fd = shmdev_create(NAME("an"), 4096, 0600, 0, 0), seen = 0;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, stat("/proc/self/ns/ipc", &ns));
+	ASSERT_EQ(0, shmdev_list_open_flags(&it, SHMDEV_LIST_ALL_NAMESPACES));
+	while (shmdev_list_next(it, &e) > 0)
+		seen += !strcmp(e.name, NAME("an")) &&
+			e.ipc_ns == (__u32)ns.st_ino;
+	shmdev_list_close(it);
+	EXPECT_EQ(1, seen);
+	EXPECT_EQ(0, shmdev_unlink(NAME("an"), 0));
+	close(fd);
+}
+
+TEST(list_open_flags_refuses_what_the_caller_may_not_list)
+{
+	struct shmdev_list_iter *it = NULL;
+	pid_t pid;
+
+	EXPECT_EQ(-EINVAL, shmdev_list_open_flags(&it, 0x80));
+	EXPECT_EQ(NULL, it);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (drop_to(TEST_UID, TEST_GID, NULL, 0))
+			_exit(10);
+		_exit(shmdev_list_open_flags(&it, SHMDEV_LIST_ALL_NAMESPACES) ==
+		      -EPERM ? 0 : 11);
+	}
+	EXPECT_EQ(0, reap(pid));
 }
 
 TEST(list_null_arguments_are_efault)

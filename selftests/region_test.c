@@ -33,7 +33,10 @@ TEST(region_structs_have_fixed_layout)
 	EXPECT_EQ(64, __builtin_offsetof(struct shmdev_stat, create_time));
 	EXPECT_EQ(152, __builtin_offsetof(struct shmdev_stat, name_out));
 	EXPECT_EQ(40, sizeof(struct shmdev_list));
-	EXPECT_EQ(288, sizeof(struct shmdev_list_entry));
+	EXPECT_EQ(296, sizeof(struct shmdev_list_entry));
+	EXPECT_EQ(40, __builtin_offsetof(struct shmdev_list_entry, name));
+	EXPECT_EQ(120, __builtin_offsetof(struct shmdev_stat, ipc_ns));
+	EXPECT_EQ(16, __builtin_offsetof(struct shmdev_open, owner));
 }
 
 /* ---- names ----------------------------------------------------------- */
@@ -231,17 +234,6 @@ static int list_all(struct shmdev_list_entry *out, int max, unsigned int batch)
 	return n;
 }
 
-/* Regions that uid 0 owns now. */
-static int root_regions(void)
-{
-	static struct shmdev_list_entry all[1024];
-	int n = list_all(all, 1024, 8), mine = 0;
-
-	for (int i = 0; i < n && i < 1024; i++)
-		mine += all[i].uid == 0;
-	return n < 0 ? n : mine;
-}
-
 /* ---- sizes and limits -------------------------------------------------- */
 
 TEST(size_zero_is_einval)
@@ -304,18 +296,20 @@ TEST(size_near_2_pow_64_is_einval)
 	close(fd);
 }
 
-FIXTURE(limits) {
-	long saved[5];
-};
-
 static const char *const limit_params[] = {
 	"max_regions", "max_region_bytes", "max_total_bytes",
-	"max_user_regions", "max_user_bytes",
+	"max_user_regions", "max_user_bytes", "max_ns_regions", "max_ns_bytes",
+};
+
+#define NLIMITS	(sizeof(limit_params) / sizeof(limit_params[0]))
+
+FIXTURE(limits) {
+	long saved[NLIMITS];
 };
 
 FIXTURE_SETUP(limits)
 {
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < NLIMITS; i++) {
 		self->saved[i] = shmdev_param(limit_params[i]);
 		ASSERT_LE(0, self->saved[i]);
 	}
@@ -323,7 +317,7 @@ FIXTURE_SETUP(limits)
 
 FIXTURE_TEARDOWN(limits)
 {
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < NLIMITS; i++)
 		shmdev_param_set(limit_params[i], self->saved[i]);
 }
 
@@ -332,8 +326,49 @@ TEST_F(limits, parameters_have_documented_defaults)
 	EXPECT_EQ(65536, self->saved[0]);
 	EXPECT_EQ(16L << 30, self->saved[1]);
 	EXPECT_EQ(64L << 30, self->saved[2]);
-	EXPECT_EQ(16384, self->saved[3]);
-	EXPECT_EQ(16L << 30, self->saved[4]);
+	EXPECT_EQ(4096, self->saved[3]);
+	EXPECT_EQ(4L << 30, self->saved[4]);
+	EXPECT_EQ(16384, self->saved[5]);
+	EXPECT_EQ(16L << 30, self->saved[6]);
+}
+
+/*
+ * With the default limits, four users who each take all they may leave
+ * room for a fifth user and for root: regions are charged at CREATE, so
+ * this costs no memory.
+ */
+TEST_F(limits, four_users_at_their_limit_leave_room_for_others)
+{
+	int status, fd;
+	pid_t pid;
+
+	for (int u = 0; u < 5; u++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			char name[64];
+			int a, b;
+
+			if (setresuid(5000 + u, 5000 + u, 5000 + u))
+				_exit(10);
+			snprintf(name, sizeof(name), "limits-four-%d", u);
+			a = region_new(name, 4UL << 30, 0600, 0);
+			strcat(name, "-more");
+			b = region_new(name, 4096, 0600, 0);
+			_exit(a < 0 ? 11 : b != -EDQUOT ? 12 : 0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+	fd = region_new(NAME("root"), 4UL << 30, 0600, SHMDEV_CREATE_TRANSIENT);
+	EXPECT_LE(0, fd);
+	close(fd);
+	for (int u = 0; u < 5; u++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "limits-four-%d", u);
+		EXPECT_EQ(0, region_unlink(name));
+	}
 }
 
 TEST_F(limits, size_above_max_region_bytes_is_einval)
@@ -384,19 +419,40 @@ TEST_F(limits, region_count_limit_is_enospc)
 
 TEST_F(limits, per_user_region_limit_is_edquot)
 {
-	int existing = root_regions();
-	int fds[3];
+	int status;
+	pid_t pid;
 
-	/* Root is limited like anyone; count what root already has. */
-	ASSERT_LE(0, existing);
-	ASSERT_EQ(0, shmdev_param_set("max_user_regions", existing + 2));
-	for (int i = 0; i < 2; i++) {
-		fds[i] = region_new(NAME(i ? "b" : "a"), 4096, 0600,
-				    SHMDEV_CREATE_TRANSIENT);
-		ASSERT_LE(0, fds[i]);
+	ASSERT_EQ(0, shmdev_param_set("max_user_regions", 2));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int a, b, c;
+
+		if (setresuid(4243, 4243, 4243))
+			_exit(10);
+		a = region_new("limits-count-a", 4096, 0600,
+			       SHMDEV_CREATE_TRANSIENT);
+		b = region_new("limits-count-b", 4096, 0600,
+			       SHMDEV_CREATE_TRANSIENT);
+		c = region_new("limits-count-c", 4096, 0600,
+			       SHMDEV_CREATE_TRANSIENT);
+		_exit(a < 0 || b < 0 ? 11 : c != -EDQUOT ? 12 : 0);
 	}
-	fds[2] = region_new(NAME("c"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
-	EXPECT_EQ(-EDQUOT, fds[2]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(limits, root_has_no_per_user_limit)
+{
+	int fds[2];
+
+	ASSERT_EQ(0, shmdev_param_set("max_user_regions", 1));
+	ASSERT_EQ(0, shmdev_param_set("max_user_bytes", 4096));
+	for (int i = 0; i < 2; i++) {
+		fds[i] = region_new(NAME(i ? "b" : "a"), 8192, 0600,
+				    SHMDEV_CREATE_TRANSIENT);
+		EXPECT_LE(0, fds[i]);
+	}
 	close(fds[0]);
 	close(fds[1]);
 }
@@ -521,7 +577,7 @@ TEST(open_bad_access_flags_or_reserved_is_einval)
 	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_OPEN, &o));
 	EXPECT_EQ(EINVAL, errno);
 	o.flags = 0;
-	o.reserved[3] = 1;
+	o.reserved[2] = 1;
 	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_OPEN, &o));
 	EXPECT_EQ(EINVAL, errno);
 	/* None of that made a region fd. */
@@ -552,7 +608,7 @@ TEST(unlink_stat_list_bad_flags_are_einval)
 	st.flags = 1;
 	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_STAT, &st));
 	EXPECT_EQ(EINVAL, errno);
-	l.flags = 1;
+	l.flags = ~SHMDEV_LIST_FLAGS_VALID;
 	EXPECT_EQ(-1, ioctl(fd, SHMDEV_IOC_LIST, &l));
 	EXPECT_EQ(EINVAL, errno);
 	l.flags = 0;
@@ -1230,8 +1286,9 @@ TEST(stat_reports_documented_fields)
 	EXPECT_LE(st.create_time, st.attach_time);
 	EXPECT_EQ(st.create_time, st.change_time);
 	EXPECT_EQ(0, st.acl_count);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		EXPECT_EQ(0, st.reserved[i]);
+	EXPECT_EQ(0, st.pad2);
 
 	/* The read-only handle reports its own rights; by name reports 0. */
 	ASSERT_EQ(0, region_stat(fd2, NULL, &st));

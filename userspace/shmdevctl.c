@@ -28,7 +28,8 @@
 static const char usage_text[] =
 "usage: shmdevctl COMMAND [ARGS]\n"
 "\n"
-"  list [--json]                       every region in memory\n"
+"  list [--all-namespaces] [--json]    the regions of this IPC namespace, or of\n"
+"                                      every one (CAP_SYS_ADMIN)\n"
 "  stat NAME [--json]                  one region in detail\n"
 "  create NAME SIZE [--mode MODE] [--sems N] [--populate]\n"
 "                                      a persistent region (SIZE: bytes, or K, M, G)\n"
@@ -36,6 +37,8 @@ static const char usage_text[] =
 "                                      a transient region that lives while COMMAND\n"
 "                                      runs; COMMAND finds its handle in $SHMDEV_FD\n"
 "  rm NAME...                          remove names (ipcrm)\n"
+"  rm --orphaned                       remove the regions of IPC namespaces that\n"
+"                                      are gone (CAP_SYS_ADMIN)\n"
 "  acl NAME [--numeric]                show the ACL (names, or ids)\n"
 "  acl NAME --set SPEC                 replace it (SPEC: u:1000:rw,g:video:x)\n"
 "  acl NAME --modify SPEC              add or change entries\n"
@@ -147,10 +150,11 @@ static int parse_mode(const char *s, unsigned int *mode)
 
 static void state_text(unsigned int state, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s%s",
+	snprintf(buf, size, "%s%s%s%s%s",
 		 state & SHMDEV_STATE_TRANSIENT ? "transient," : "",
 		 state & SHMDEV_STATE_POPULATED ? "populated," : "",
 		 state & SHMDEV_STATE_UNLINKED ? "unlinked," : "",
+		 state & SHMDEV_STATE_ORPHANED ? "orphaned," : "",
 		 state ? "" : "-");
 	if (state)
 		buf[strlen(buf) - 1] = '\0';
@@ -168,40 +172,45 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
-static void list_row(const struct shmdev_list_entry *e, int json, int first)
+/* One row of a listing; @all adds the IPC namespace column. */
+static void list_row(const struct shmdev_list_entry *e, int json, int all,
+		     int first)
 {
 	char state[64];
 
 	state_text(e->state, state, sizeof(state));
 	if (!json) {
+		if (all)
+			printf("%10u ", e->ipc_ns);
 		printf("%6" PRIu64 " %-24s %12" PRIu64 " %6u %6u %04o %s\n",
 		       (uint64_t)e->id, e->name, (uint64_t)e->size, e->uid,
 		       e->gid, e->mode, state);
 		return;
 	}
-	printf("%s\n  {\"id\": %" PRIu64 ", \"name\": ", first ? "" : ",",
-	       (uint64_t)e->id);
+	printf("%s\n  {\"id\": %" PRIu64 ", \"ipc_ns\": %u, \"name\": ",
+	       first ? "" : ",", (uint64_t)e->id, e->ipc_ns);
 	json_string(e->name);
 	printf(", \"size\": %" PRIu64 ", \"uid\": %u, \"gid\": %u, \"mode\": \"%04o\", \"state\": \"%s\"}",
 	       (uint64_t)e->size, e->uid, e->gid, e->mode, state);
 }
 
-static int cmd_list(int json)
+static int cmd_list(int json, int all)
 {
 	struct shmdev_list_iter *it;
 	struct shmdev_list_entry e;
 	int ret, n = 0;
 
-	ret = shmdev_list_open(&it);
+	ret = shmdev_list_open_flags(&it, all ? SHMDEV_LIST_ALL_NAMESPACES : 0);
 	if (ret < 0)
 		return fail(SHMDEV_DEVICE_PATH, ret);
 	if (json)
 		putchar('[');
 	else
-		printf("%6s %-24s %12s %6s %6s %4s %s\n", "ID", "NAME", "SIZE",
-		       "UID", "GID", "MODE", "STATE");
+		printf("%s%6s %-24s %12s %6s %6s %4s %s\n",
+		       all ? "    IPC-NS " : "", "ID", "NAME", "SIZE", "UID",
+		       "GID", "MODE", "STATE");
 	while ((ret = shmdev_list_next(it, &e)) > 0)
-		list_row(&e, json, !n++);
+		list_row(&e, json, all, !n++);
 	shmdev_list_close(it);
 	if (json)
 		printf("%s]\n", n ? "\n" : "");
@@ -333,6 +342,15 @@ static int cmd_rm(int argc, char **argv)
 
 	if (argc < 2)
 		return usage_error("%s", "rm: NAME is needed");
+	if (!strcmp(argv[1], "--orphaned")) {
+		if (argc != 2)
+			return usage_error("%s", "rm --orphaned takes no NAME");
+		ret = shmdev_unlink(NULL, SHMDEV_UNLINK_ORPHANED);
+		if (ret < 0)
+			return fail(SHMDEV_DEVICE_PATH, ret);
+		printf("%d namespace%s ended\n", ret, ret == 1 ? "" : "s");
+		return 0;
+	}
 	for (i = 1; i < argc; i++) {
 		ret = shmdev_unlink(argv[i], 0);
 		if (ret < 0)
@@ -796,6 +814,23 @@ static int cmd_version(void)
 	return ret < 0 ? fail(SHMDEV_DEVICE_PATH, ret) : 0;
 }
 
+/* list [--all-namespaces] [--json], in either order. */
+static int cmd_list_args(int argc, char **argv)
+{
+	int i, json = 0, all = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") && !json)
+			json = 1;
+		else if (!strcmp(argv[i], "--all-namespaces") && !all)
+			all = 1;
+		else
+			return usage_error("%s",
+					   "list [--all-namespaces] [--json]");
+	}
+	return cmd_list(json, all);
+}
+
 static int json_flag(int argc, char **argv, int max)
 {
 	if (argc == max && !strcmp(argv[max - 1], "--json"))
@@ -816,10 +851,8 @@ int main(int argc, char **argv)
 	}
 	argc--;
 	argv++;
-	if (!strcmp(cmd, "list")) {
-		json = json_flag(argc, argv, 2);
-		return json < 0 ? usage_error("%s", "list [--json]") : cmd_list(json);
-	}
+	if (!strcmp(cmd, "list"))
+		return cmd_list_args(argc, argv);
 	if (!strcmp(cmd, "stat")) {
 		json = argc > 1 ? json_flag(argc, argv, 3) : -1;
 		return json < 0 ? usage_error("%s", "stat NAME [--json]") :

@@ -114,13 +114,18 @@ struct shmdev_create {
 
 /* Flags of struct shmdev_open. */
 #define SHMDEV_OPEN_NOCLOEXEC	0x1	/* region fd without FD_CLOEXEC */
-#define SHMDEV_OPEN_FLAGS_VALID	SHMDEV_OPEN_NOCLOEXEC
+#define SHMDEV_OPEN_OWNER	0x2	/* EPERM unless owned by @owner */
+#define SHMDEV_OPEN_FLAGS_VALID	(SHMDEV_OPEN_NOCLOEXEC | SHMDEV_OPEN_OWNER)
 
 /**
  * struct shmdev_open - argument of %SHMDEV_IOC_OPEN
  * @name: in: user pointer to the region's name, NUL-terminated
  * @access: in: rights to bind with, within %SHMDEV_ACCESS_ALL, at least one
- * @flags: in: %SHMDEV_OPEN_NOCLOEXEC or 0
+ * @flags: in: %SHMDEV_OPEN_NOCLOEXEC, %SHMDEV_OPEN_OWNER
+ * @owner: in: with %SHMDEV_OPEN_OWNER, the user id, in the caller's user
+ *	namespace, that must own the region, or OPEN fails with %EPERM (a
+ *	region someone else created under the name); otherwise must be zero
+ * @pad: in: must be zero
  * @reserved: in: must be zero
  *
  * OPEN is issued on /dev/shmdev and returns a new region fd, close-on-exec
@@ -131,21 +136,29 @@ struct shmdev_open {
 	__u64 name;
 	__u32 access;
 	__u32 flags;
-	__u64 reserved[4];
+	__u32 owner;
+	__u32 pad;
+	__u64 reserved[3];
 };
 
 /*
  * Flags of struct shmdev_unlink. KEEP_SEMS removes only the name: the
  * semaphores keep working for region fds already open, as POSIX sem_unlink()
- * requires, instead of failing with EIDRM.
+ * requires, instead of failing with EIDRM. ORPHANED, on /dev/shmdev with
+ * @name 0 and CAP_SYS_ADMIN in the initial user namespace (EPERM), removes
+ * the names of every region whose IPC namespace is gone (state
+ * %SHMDEV_STATE_ORPHANED) and returns the number of namespaces so ended.
  */
 #define SHMDEV_UNLINK_KEEP_SEMS		0x1
-#define SHMDEV_UNLINK_FLAGS_VALID	SHMDEV_UNLINK_KEEP_SEMS
+#define SHMDEV_UNLINK_ORPHANED		0x2
+#define SHMDEV_UNLINK_FLAGS_VALID \
+	(SHMDEV_UNLINK_KEEP_SEMS | SHMDEV_UNLINK_ORPHANED)
 
 /**
  * struct shmdev_unlink - argument of %SHMDEV_IOC_UNLINK
  * @name: in: on /dev/shmdev, user pointer to the region's name,
- *	NUL-terminated; on a region fd, 0: that fd's region
+ *	NUL-terminated, looked up in the caller's IPC namespace (0 with
+ *	%SHMDEV_UNLINK_ORPHANED); on a region fd, 0: that fd's region
  * @flags: in: %SHMDEV_UNLINK_KEEP_SEMS or 0
  * @pad: in: must be zero
  * @reserved: in: must be zero
@@ -161,14 +174,15 @@ struct shmdev_unlink {
 #define SHMDEV_STATE_TRANSIENT	0x1	/* created transient */
 #define SHMDEV_STATE_POPULATED	0x2	/* populated at create */
 #define SHMDEV_STATE_UNLINKED	0x4	/* name removed */
+#define SHMDEV_STATE_ORPHANED	0x8	/* its IPC namespace is gone */
 
 /* Valid bits of struct shmdev_stat.flags (none are defined yet). */
 #define SHMDEV_STAT_FLAGS_VALID	0
 
 /**
  * struct shmdev_stat - argument of %SHMDEV_IOC_STAT
- * @name: in: on /dev/shmdev, user pointer to a region name; on a region
- *	fd, 0: that fd's region
+ * @name: in: on /dev/shmdev, user pointer to a region name, looked up in
+ *	the caller's IPC namespace; on a region fd, 0: that fd's region
  * @flags: in: must be zero (no flags are defined yet)
  * @pad: in: must be zero
  * @size: out: size in bytes
@@ -190,7 +204,11 @@ struct shmdev_unlink {
  * @handles: out: region fds (open file descriptions) of the region
  * @mappings: out: memory mappings (VMAs) of the region
  * @resident_pages: out: pages allocated to the region
- * @id: out: the region's id, unique while the module is loaded
+ * @id: out: the region's id, unique in its IPC namespace while the
+ *	module is loaded
+ * @ipc_ns: out: the inode number of the IPC namespace the region's name
+ *	belongs to, as /proc/PID/ns/ipc shows it
+ * @pad2: out: zero
  * @reserved: out: zero
  * @name_out: out: the region's name, NUL-terminated
  */
@@ -216,18 +234,24 @@ struct shmdev_stat {
 	__u64 mappings;
 	__u64 resident_pages;
 	__u64 id;
-	__u64 reserved[4];
+	__u32 ipc_ns;
+	__u32 pad2;
+	__u64 reserved[3];
 	char name_out[SHMDEV_NAME_MAX];
 };
 
 /**
  * struct shmdev_list_entry - one region in the output of %SHMDEV_IOC_LIST
- * @id: the region's id; entries come in increasing id order
+ * @id: the region's id in its IPC namespace; entries come in increasing id
+ *	order, namespace by namespace
  * @size: size in bytes
  * @uid: owner, mapped into the caller's user namespace
  * @gid: group, mapped into the caller's user namespace
  * @mode: permission bits
  * @state: %SHMDEV_STATE_* bits
+ * @ipc_ns: the inode number of the region's IPC namespace, as
+ *	/proc/PID/ns/ipc shows it
+ * @pad: zero
  * @name: the region's name, NUL-terminated
  */
 struct shmdev_list_entry {
@@ -237,11 +261,18 @@ struct shmdev_list_entry {
 	__u32 gid;
 	__u32 mode;
 	__u32 state;
+	__u32 ipc_ns;
+	__u32 pad;
 	char name[SHMDEV_NAME_MAX];
 };
 
-/* Valid bits of struct shmdev_list.flags (none are defined yet). */
-#define SHMDEV_LIST_FLAGS_VALID	0
+/*
+ * Flags of struct shmdev_list. ALL_NAMESPACES lists the regions of every
+ * IPC namespace, not only the caller's, those of namespaces that are gone
+ * included; it needs CAP_SYS_ADMIN in the initial user namespace (EPERM).
+ */
+#define SHMDEV_LIST_ALL_NAMESPACES	0x1
+#define SHMDEV_LIST_FLAGS_VALID		SHMDEV_LIST_ALL_NAMESPACES
 
 /* Most entries one LIST call returns, whatever @count asks for. */
 #define SHMDEV_LIST_BATCH_MAX	64
@@ -252,8 +283,13 @@ struct shmdev_list_entry {
  *	out: where the next call continues
  * @entries: in: user pointer to an array of struct shmdev_list_entry
  * @count: in: capacity of @entries; out: entries written, 0 at the end
- * @flags: in: must be zero (no flags are defined yet)
+ * @flags: in: %SHMDEV_LIST_ALL_NAMESPACES or 0; the same on every call of
+ *	one listing
  * @reserved: in: must be zero
+ *
+ * The caller's IPC namespace's regions, or with %SHMDEV_LIST_ALL_NAMESPACES
+ * every namespace's, one namespace after the other in the order they first
+ * used shmdev.
  */
 struct shmdev_list {
 	__u64 cursor;

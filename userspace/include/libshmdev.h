@@ -41,6 +41,14 @@ int shmdev_open_device(void);
 int shmdev_create(const char *name, uint64_t size, unsigned int mode,
 		  unsigned int flags, unsigned int nsems);
 int shmdev_open(const char *name, unsigned int access);
+int shmdev_open_owned(const char *name, unsigned int access, uid_t owner);
+
+/*
+ * A flag of shmdev_open_or_create() only, never passed to the module: an
+ * existing region must be owned by the caller's effective user id.
+ */
+#define SHMDEV_OPEN_OR_CREATE_OWNED	0x80000000u
+
 int shmdev_open_or_create(const char *name, uint64_t size, unsigned int mode,
 			  unsigned int flags, unsigned int nsems,
 			  unsigned int access, int *created);
@@ -65,10 +73,15 @@ struct shmdev_map {
 int shmdev_map(int fd, int prot, struct shmdev_map *map);
 int shmdev_unmap(struct shmdev_map *map);
 
-/* An iterator over every region in memory; see shmdev_list_open(3). */
+/*
+ * An iterator over the regions of the caller's IPC namespace, or of every
+ * namespace; see shmdev_list_open(3).
+ */
 struct shmdev_list_iter;
 
 int shmdev_list_open(struct shmdev_list_iter **iter);
+int shmdev_list_open_flags(struct shmdev_list_iter **iter,
+			   unsigned int flags);
 int shmdev_list_next(struct shmdev_list_iter *iter,
 		     struct shmdev_list_entry *entry);
 void shmdev_list_close(struct shmdev_list_iter *iter);

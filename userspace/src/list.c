@@ -17,17 +17,26 @@
  * @count: entries in @batch
  * @next: the next entry of @batch to return
  * @done: LIST returned its last batch
+ * @flags: the LIST flags of every call
  * @batch: the entries of the last call
  */
 struct shmdev_list_iter {
 	uint64_t cursor;
+	unsigned int flags;
 	unsigned int count;
 	unsigned int next;
 	int done;
 	struct shmdev_list_entry batch[LIST_BATCH];
 };
 
+static int list_fetch(struct shmdev_list_iter *it);
+
 int shmdev_list_open(struct shmdev_list_iter **iter)
+{
+	return shmdev_list_open_flags(iter, 0);
+}
+
+int shmdev_list_open_flags(struct shmdev_list_iter **iter, unsigned int flags)
 {
 	struct shmdev_list_iter *it;
 	struct shmdev_version v;
@@ -35,6 +44,8 @@ int shmdev_list_open(struct shmdev_list_iter **iter)
 
 	if (!iter)
 		return -EFAULT;
+	if (flags & ~SHMDEV_LIST_FLAGS_VALID)
+		return -EINVAL;
 	/* Fail now, not at the first entry, when there is no module. */
 	ret = shmdev_version(&v);
 	if (ret < 0)
@@ -43,6 +54,14 @@ int shmdev_list_open(struct shmdev_list_iter **iter)
 	errno = saved;
 	if (!it)
 		return -ENOMEM;
+	it->flags = flags;
+	/* A listing the caller may not have fails here, not at its first entry. */
+	ret = list_fetch(it);
+	if (ret < 0) {
+		free(it);
+		errno = saved;
+		return ret;
+	}
 	*iter = it;
 	return 0;
 }
@@ -53,6 +72,7 @@ static int list_fetch(struct shmdev_list_iter *it)
 		.cursor = it->cursor,
 		.entries = (uint64_t)(uintptr_t)it->batch,
 		.count = LIST_BATCH,
+		.flags = it->flags,
 	};
 	int ret = __shmdev_control_ioctl(SHMDEV_IOC_LIST, &l);
 

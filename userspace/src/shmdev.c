@@ -177,10 +177,15 @@ static int create_fd(const char *name, uint64_t size, unsigned int mode,
 	return __shmdev_control_ioctl(SHMDEV_IOC_CREATE, &c);
 }
 
-/* OPEN: a new region fd or -errno. */
-static int open_fd(const char *name, unsigned int access)
+/* OPEN, insisting on @owner if @owned: a new region fd or -errno. */
+static int open_fd(const char *name, unsigned int access, int owned,
+		   uid_t owner)
 {
-	struct shmdev_open o = { .name = uptr(name), .access = access };
+	struct shmdev_open o = {
+		.name = uptr(name), .access = access,
+		.flags = owned ? SHMDEV_OPEN_OWNER : 0,
+		.owner = owned ? owner : 0,
+	};
 
 	return __shmdev_control_ioctl(SHMDEV_IOC_OPEN, &o);
 }
@@ -197,24 +202,34 @@ int shmdev_open(const char *name, unsigned int access)
 {
 	if (!name)
 		return -EFAULT;
-	return open_fd(name, access);
+	return open_fd(name, access, 0, 0);
+}
+
+int shmdev_open_owned(const char *name, unsigned int access, uid_t owner)
+{
+	if (!name)
+		return -EFAULT;
+	return open_fd(name, access, 1, owner);
 }
 
 int shmdev_open_or_create(const char *name, uint64_t size, unsigned int mode,
 			  unsigned int flags, unsigned int nsems,
 			  unsigned int access, int *created)
 {
+	int owned = !!(flags & SHMDEV_OPEN_OR_CREATE_OWNED);
 	int ret = -ENOENT, i;
 
 	if (!name)
 		return -EFAULT;
+	flags &= ~SHMDEV_OPEN_OR_CREATE_OWNED;
 	/*
 	 * Another process may create the name between our OPEN and CREATE
 	 * (EEXIST), or unlink it between our CREATE and OPEN (ENOENT): go
-	 * round again, a bounded number of times.
+	 * round again, a bounded number of times. What CREATE makes is the
+	 * caller's own, so only OPEN needs the owner check.
 	 */
 	for (i = 0; i < OPEN_OR_CREATE_TRIES; i++) {
-		ret = open_fd(name, access);
+		ret = open_fd(name, access, owned, geteuid());
 		if (ret != -ENOENT)
 			break;
 		ret = create_fd(name, size, mode, flags, nsems);
@@ -233,7 +248,8 @@ int shmdev_unlink(const char *name, unsigned int flags)
 {
 	struct shmdev_unlink u = { .name = uptr(name), .flags = flags };
 
-	if (!name)
+	/* SHMDEV_UNLINK_ORPHANED names no region. */
+	if (!name && !(flags & SHMDEV_UNLINK_ORPHANED))
 		return -EFAULT;
 	return __shmdev_control_ioctl(SHMDEV_IOC_UNLINK, &u);
 }
