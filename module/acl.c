@@ -167,8 +167,8 @@ u32 shmdev_rights(struct shmdev_region *r, const struct cred *cred,
  * shmdev_current_ipc_owner - whether current may override a region's rights
  * @r: the region
  *
- * Return: true if current has CAP_IPC_OWNER in the user namespace @r was
- * created in.
+ * Return: true if current has CAP_IPC_OWNER in the user namespace that
+ * owns @r's IPC namespace, as ipcperms() asks for System V objects.
  */
 bool shmdev_current_ipc_owner(struct shmdev_region *r)
 {

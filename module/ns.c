@@ -34,8 +34,13 @@
 #include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 
 #include "shmdev.h"
+
+#if !IS_ENABLED(CONFIG_POSIX_MQUEUE) || !IS_ENABLED(CONFIG_FSNOTIFY)
+#error "shmdev needs CONFIG_POSIX_MQUEUE and CONFIG_FSNOTIFY (see ns.c)"
+#endif
 
 /* The fsnotify group of every namespace's mark. */
 static struct fsnotify_group *shmdev_ns_group;
@@ -106,6 +111,7 @@ static void shmdev_ns_release(struct kref *ref)
 
 	list_del(&ns->list);
 	mutex_unlock(&shmdev_registry_lock);
+	put_user_ns(ns->user_ns);
 	kfree(ns);
 }
 
@@ -121,56 +127,59 @@ void shmdev_ns_put(struct shmdev_ns *ns)
 }
 
 /*
- * Take @ns out of the table, so that no new region can be named in it,
- * and remove the names of its regions, as System V removes a dying
- * namespace's segments: their memory goes with their last region fd and
- * mapping. Return whether this call did it (false if it was already
- * done). Takes and drops the registry lock.
+ * Take @ns out of the table, so that no new region can be named in it and
+ * nothing reads its superblock again (which may be freed as soon as its
+ * mark is off it); the registry lock is held. Return whether this call did
+ * it (false if it was already done).
  */
-static bool shmdev_ns_kill(struct shmdev_ns *ns)
+static bool shmdev_ns_bury(struct shmdev_ns *ns)
 {
-	mutex_lock(&shmdev_registry_lock);
-	if (ns->dead) {
-		mutex_unlock(&shmdev_registry_lock);
+	lockdep_assert_held(&shmdev_registry_lock);
+	if (ns->dead)
 		return false;
-	}
 	ns->dead = true;
 	hash_del(&ns->hnode);
-	mutex_unlock(&shmdev_registry_lock);
-	shmdev_regions_unlink_ns(ns);
 	return true;
 }
 
 /*
- * Take the mark off a namespace that is not dead, which kills it: the
- * mark's ->freeing_mark does. The reference that fsnotify_find_mark()
- * takes keeps the mark while it is destroyed; if there is none, the
- * superblock is being shut down and its own path destroys the mark.
- * Called with the registry lock held; drops it.
+ * Bury @ns and remove the names of its regions, as System V removes a
+ * dying namespace's segments: their memory goes with their last region fd
+ * and mapping. Takes and drops the registry lock.
  */
-static void shmdev_ns_unmark(struct shmdev_ns *ns)
+static void shmdev_ns_kill(struct shmdev_ns *ns)
+{
+	bool buried;
+
+	mutex_lock(&shmdev_registry_lock);
+	buried = shmdev_ns_bury(ns);
+	mutex_unlock(&shmdev_registry_lock);
+	if (buried)
+		shmdev_regions_unlink_ns(ns);
+}
+
+/*
+ * Kill a namespace that is not dead, whoever else is at it: bury it while
+ * its superblock is known to be there, then take its mark off (whose
+ * ->freeing_mark finds it dead) and remove its names. The reference that
+ * fsnotify_find_mark() takes keeps the mark while it is destroyed; without
+ * one, a superblock shutdown is destroying it. Called with the registry
+ * lock held; drops it.
+ */
+static void shmdev_ns_end(struct shmdev_ns *ns)
 {
 	struct fsnotify_mark *mark;
 
 	lockdep_assert_held(&shmdev_registry_lock);
 	mark = shmdev_fsnotify_find_sb_mark(ns->sb, shmdev_ns_group);
-	mutex_unlock(&shmdev_registry_lock);
-	if (!mark)
-		return;
-	fsnotify_destroy_mark(mark, shmdev_ns_group);
-	fsnotify_put_mark(mark);
-}
-
-/*
- * Kill a namespace that is not dead, whoever else is at it. Called with
- * the registry lock held; drops it.
- */
-static void shmdev_ns_end(struct shmdev_ns *ns)
-{
+	shmdev_ns_bury(ns);
 	kref_get(&ns->ref);
-	shmdev_ns_unmark(ns);
-	/* Without a mark to take off, the superblock's shutdown has it. */
-	shmdev_ns_kill(ns);
+	mutex_unlock(&shmdev_registry_lock);
+	if (mark) {
+		fsnotify_destroy_mark(mark, shmdev_ns_group);
+		fsnotify_put_mark(mark);
+	}
+	shmdev_regions_unlink_ns(ns);
 	shmdev_ns_put(ns);
 }
 
@@ -219,6 +228,7 @@ static struct shmdev_ns *shmdev_ns_alloc(struct super_block *sb)
 	INIT_LIST_HEAD(&ns->list);
 	ns->sb = sb;
 	ns->inum = current->nsproxy->ipc_ns->ns.inum;
+	ns->user_ns = get_user_ns(current->nsproxy->ipc_ns->user_ns);
 	/* Its inode number is fixed, and nobody else's while it lives. */
 	ns->initial = ns->inum == PROC_IPC_INIT_INO;
 	ns->ids = RB_ROOT;
@@ -333,7 +343,8 @@ static int shmdev_ns_event(struct fsnotify_mark *mark, u32 mask,
 
 /*
  * The mark is being destroyed: the superblock is shut down (its namespace
- * is gone), or shmdev took the mark off. Either way the namespace dies.
+ * is gone), and the namespace dies; or shmdev took the mark off, and it is
+ * dead already (shmdev_ns_end()).
  * This may run in the kernel's IPC namespace reaper, so it only removes
  * names; freeing a region's pages is done by whoever drops its last
  * reference, here only when nothing else holds the region.

@@ -290,21 +290,23 @@ static void shmdev_user_put_if_unused(struct shmdev_user *u)
 }
 
 /*
- * The user a new region is charged to: its creator, or, for a creator in a
- * user namespace, the user who made the outermost one, as the kernel's
- * ucounts charge a namespace's owner. Every id mapped in a user namespace
- * is its maker's to use, so that nobody gets more than one user's share
- * by making namespaces with ids of their own.
+ * The user a new region is charged to: the user who made the outermost
+ * of the creator's user namespaces that root did not make, or the creator
+ * if there is none. Every id mapped in a user namespace is its maker's to
+ * use, as the kernel's ucounts charge a namespace's owner, so that nobody
+ * gets more than one user's share by making namespaces with ids of their
+ * own; the namespaces root makes (a container runtime's) charge the ids
+ * of their own. Only a creator with root's own uid is charged to root.
  */
 static kuid_t shmdev_charged_uid(void)
 {
-	const struct user_namespace *ns = current_user_ns();
+	const struct user_namespace *ns;
+	kuid_t uid = current_fsuid();
 
-	if (ns == &init_user_ns)
-		return current_fsuid();
-	while (ns->parent != &init_user_ns)
-		ns = ns->parent;
-	return ns->owner;
+	for (ns = current_user_ns(); ns != &init_user_ns; ns = ns->parent)
+		if (!uid_eq(ns->owner, GLOBAL_ROOT_UID))
+			uid = ns->owner;
+	return uid;
 }
 
 /*
@@ -595,7 +597,9 @@ static int shmdev_reserve(struct shmdev_ns *ns, const char *name, u64 size,
 	int ret;
 
 	mutex_lock(&shmdev_registry_lock);
-	if (shmdev_lookup(ns, name))
+	if (ns->dead)
+		ret = -ENOENT;
+	else if (shmdev_lookup(ns, name))
 		ret = -EEXIST;
 	else
 		ret = shmdev_charge(ns, PAGE_ALIGN(size), u);
@@ -636,7 +640,7 @@ static struct shmdev_region *shmdev_region_new(struct shmdev_ns *ns,
 	r->size = args->size;
 	r->flags = args->flags & ~SHMDEV_CREATE_NOCLOEXEC;
 	r->nsems = args->nsems;
-	r->user_ns = get_user_ns(current_user_ns());
+	r->user_ns = get_user_ns(ns->user_ns);
 	r->creator = get_task_pid(current, PIDTYPE_TGID);
 	r->cuid = current_fsuid();
 	r->cgid = current_fsgid();
@@ -673,6 +677,14 @@ static int shmdev_region_register(struct shmdev_region *r)
 	int ret;
 
 	mutex_lock(&shmdev_registry_lock);
+	/*
+	 * current keeps its namespace alive, so it cannot be dead here; but
+	 * nothing may be named in a namespace whose names were removed.
+	 */
+	if (r->ns->dead) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
 	if (shmdev_lookup(r->ns, r->name)) {
 		ret = -EEXIST;
 		goto out_unlock;

@@ -85,6 +85,8 @@ struct shmdev_user;
  *	only while not @dead, when @mark keeps it in memory
  * @serial: the namespace's place in the list, from 1
  * @inum: the IPC namespace's inode number, as /proc/PID/ns/ipc shows it
+ * @user_ns: the user namespace that owns the IPC namespace (a reference),
+ *	where CAP_IPC_OWNER and CAP_SYS_ADMIN count for its regions
  * @initial: it is the initial IPC namespace, the host's
  * @dead: the IPC namespace is gone (or the module is): its names have
  *	been removed and no region can be named in it
@@ -103,6 +105,7 @@ struct shmdev_ns {
 	struct super_block *sb;
 	u32 serial;
 	unsigned int inum;
+	struct user_namespace *user_ns;
 	bool initial;
 	bool dead;
 	struct rb_root ids;
@@ -191,7 +194,9 @@ struct shmdev_permset {
  * @flags: %SHMDEV_CREATE_* flags
  * @nsems: number of semaphores
  * @sems: the semaphores (@nsems of them), each with its own lock
- * @user_ns: user namespace of the creator, where CAP_IPC_OWNER counts
+ * @user_ns: the user namespace that owns the region's IPC namespace (a
+ *	reference), where CAP_IPC_OWNER and CAP_SYS_ADMIN count, as for
+ *	System V objects
  * @user: per-user accounting entry of the creator, charged for this region
  * @creator: creator's thread-group pid
  * @cuid: creator

@@ -949,6 +949,43 @@ TEST_F(ns_limits, a_user_namespace_is_charged_to_the_user_who_made_it)
 	EXPECT_EQ(0, reap(pid));
 }
 
+/*
+ * In a user namespace root made, with 65536 host ids from 300000, its
+ * root creates two regions: they are charged to host id 300000.
+ */
+static int root_made_user_ns(int up, int go)
+{
+	char b;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWIPC))
+		return 10;
+	if (write(up, "u", 1) != 1 || read(go, &b, 1) != 1)
+		return 11;
+	if (create_as(0, "ns_test-r0"))
+		return 12;
+	return create_as(0, "ns_test-r1") == 1 ? 0 : 13;
+}
+
+TEST_F(ns_limits, a_user_namespace_root_made_is_charged_to_its_ids)
+{
+	int up[2], go[2];
+	char b;
+	pid_t pid;
+
+	ASSERT_EQ(0, shmdev_param_set("max_user_regions", 1));
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(root_made_user_ns(up[1], go[0]));
+	ASSERT_EQ(1, read(up[0], &b, 1));
+	EXPECT_EQ(0, write_map(pid, "uid_map", 300000));
+	EXPECT_EQ(0, write_map(pid, "gid_map", 300000));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	EXPECT_EQ(0, reap(pid));
+}
+
 /* ---- squatting ------------------------------------------------------ */
 
 /* OPEN with SHMDEV_OPEN_OWNER; the fd or -errno. */
@@ -983,6 +1020,73 @@ TEST(open_owner_refuses_a_region_someone_else_planted)
 	EXPECT_LE(0, fd);
 	close(fd);
 	EXPECT_EQ(0, region_unlink(name));
+}
+
+/*
+ * As uid 4250 in a user namespace of its own, but in the host's IPC
+ * namespace, create @name with mode 0 and try to OPEN it for reading.
+ */
+static int own_user_ns_creator(void *name)
+{
+	int fd;
+
+	if (setresgid(4250, 4250, 4250) || setresuid(4250, 4250, 4250) ||
+	    unshare(CLONE_NEWUSER))
+		return 10;
+	fd = region_new(name, 4096, 0, 0);
+	if (fd < 0)
+		return 11;
+	/* Its CAP_IPC_OWNER is in its own user namespace: it counts not. */
+	return region_open(name, SHMDEV_ACCESS_READ) == -EACCES ? 0 : 12;
+}
+
+TEST(cap_ipc_owner_counts_in_the_user_namespace_of_the_ipc_namespace)
+{
+	const char *name = NAME("uo");
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(own_user_ns_creator((void *)name));
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, region_unlink(name));
+}
+
+/* Create @name in a user namespace of its own and send its fd on @sock. */
+static int plant_from_own_user_ns(const char *name, int sock)
+{
+	int fd;
+
+	if (setresgid(4251, 4251, 4251) || setresuid(4251, 4251, 4251) ||
+	    unshare(CLONE_NEWUSER))
+		return 10;
+	fd = region_new(name, 4096, 0666, 0);
+	if (fd < 0)
+		return 11;
+	return send_fd(sock, fd) ? 12 : 0;
+}
+
+TEST(a_planted_region_cannot_be_given_to_the_expected_owner)
+{
+	const char *name = NAME("give");
+	int sv[2], fd;
+	pid_t pid;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(plant_from_own_user_ns(name, sv[1]));
+	ASSERT_EQ(0, reap(pid));
+	fd = recv_fd(sv[0]);
+	ASSERT_LE(0, fd);
+	/* The planter's fd, used by root: the planter's rights, not root's. */
+	EXPECT_EQ(-EPERM, perm_set(fd, SHMDEV_PERM_UID, 0, 0, 0));
+	EXPECT_EQ(-EPERM, open_owned(name, SHMDEV_ACCESS_READ, 0));
+	EXPECT_EQ(0, region_unlink(name));
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
 }
 
 TEST(open_owner_opens_a_region_of_that_owner)
