@@ -29,62 +29,82 @@ static __u32 ipc_ns_inum(void)
 }
 
 /*
+ * Walk a listing with @flags, 8 entries a call, pre-filled with the
+ * sentinel: @fn sees each entry, and what it returns is added up. The sum,
+ * or -errno.
+ */
+static int list_walk(__u32 flags,
+		     int (*fn)(const struct shmdev_list_entry *, void *),
+		     void *arg)
+{
+	struct shmdev_list_entry buf[8];
+	struct shmdev_list l = { .flags = flags };
+	int fd = shmdev_open_dev(), sum = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		memset(buf, SENTINEL_BYTE, sizeof(buf));
+		l.entries = uptr(buf);
+		l.count = 8;
+		if (ioctl(fd, SHMDEV_IOC_LIST, &l)) {
+			sum = -errno;
+			break;
+		}
+		if (!l.count)
+			break;
+		for (unsigned int i = 0; i < l.count; i++)
+			sum += fn(&buf[i], arg);
+	}
+	close(fd);
+	return sum;
+}
+
+struct wanted {
+	const char *name;
+	__u32 inum;
+	struct shmdev_list_entry *e;
+};
+
+static int match_wanted(const struct shmdev_list_entry *e, void *arg)
+{
+	struct wanted *w = arg;
+
+	if (strcmp(e->name, w->name) || (w->inum && e->ipc_ns != w->inum))
+		return 0;
+	if (w->e)
+		*w->e = *e;
+	return 1;
+}
+
+/*
  * Look for @name of the IPC namespace @inum (0: any) in a listing with
  * @flags; 1 with the entry in @e, 0 if absent, or -errno.
  */
 static int list_find(__u32 flags, const char *name, __u32 inum,
 		     struct shmdev_list_entry *e)
 {
-	struct shmdev_list_entry buf[8];
-	struct shmdev_list l = { .flags = flags };
-	int fd = shmdev_open_dev(), ret = 0;
+	struct wanted w = { name, inum, e };
+	int n = list_walk(flags, match_wanted, &w);
 
-	if (fd < 0)
-		return -errno;
-	while (!ret) {
-		memset(buf, SENTINEL_BYTE, sizeof(buf));
-		l.entries = uptr(buf);
-		l.count = 8;
-		if (ioctl(fd, SHMDEV_IOC_LIST, &l)) {
-			ret = -errno;
-			break;
-		}
-		if (!l.count)
-			break;
-		for (unsigned int i = 0; i < l.count; i++)
-			if (!strcmp(buf[i].name, name) &&
-			    (!inum || buf[i].ipc_ns == inum)) {
-				if (e)
-					*e = buf[i];
-				ret = 1;
-			}
-	}
-	close(fd);
-	return ret;
+	return n > 1 ? 1 : n;
+}
+
+static int count_one(const struct shmdev_list_entry *e, void *arg)
+{
+	return 1;
 }
 
 /* The number of entries a listing with @flags has, or -errno. */
 static int list_count(__u32 flags)
 {
-	struct shmdev_list_entry buf[8];
-	struct shmdev_list l = { .flags = flags };
-	int fd = shmdev_open_dev(), n = 0;
+	return list_walk(flags, count_one, NULL);
+}
 
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		l.entries = uptr(buf);
-		l.count = 8;
-		if (ioctl(fd, SHMDEV_IOC_LIST, &l)) {
-			n = -errno;
-			break;
-		}
-		if (!l.count)
-			break;
-		n += l.count;
-	}
-	close(fd);
-	return n;
+static int named_in(const struct shmdev_list_entry *e, void *inum)
+{
+	return e->ipc_ns == *(__u32 *)inum &&
+	       !(e->state & SHMDEV_STATE_UNLINKED);
 }
 
 /*
@@ -114,24 +134,12 @@ static bool wait_listed(const char *name, __u32 inum, __u32 state, bool gone)
  */
 static bool wait_names_gone(__u32 inum)
 {
-	struct shmdev_list_entry buf[8];
-
 	for (int i = 0; i < 3000; i++) {
-		struct shmdev_list l = { .flags = SHMDEV_LIST_ALL_NAMESPACES };
-		int fd = shmdev_open_dev(), named = 0;
+		int named = list_walk(SHMDEV_LIST_ALL_NAMESPACES, named_in,
+				      &inum);
 
-		if (fd < 0)
+		if (named < 0)
 			return false;
-		for (;;) {
-			l.entries = uptr(buf);
-			l.count = 8;
-			if (ioctl(fd, SHMDEV_IOC_LIST, &l) || !l.count)
-				break;
-			for (unsigned int k = 0; k < l.count; k++)
-				named += buf[k].ipc_ns == inum &&
-					 !(buf[k].state & SHMDEV_STATE_UNLINKED);
-		}
-		close(fd);
 		if (!named)
 			return true;
 		usleep(10000);
@@ -150,35 +158,34 @@ static bool wait_regions(long n)
 	return false;
 }
 
-/* Whether /proc/driver/shmdev, read now, has a line naming @name. */
-static bool proc_shows(const char *name)
+/*
+ * Read /proc/driver/shmdev now: the number of rows after its header (-1 if
+ * unreadable), and in @found whether one names @name.
+ */
+static int proc_rows(const char *name, bool *found)
 {
 	char line[1024], word[SHMDEV_NAME_MAX];
 	FILE *f = fopen("/proc/driver/shmdev", "re");
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*u %255s", word) == 1 && !strcmp(word, name))
-			found = true;
-	fclose(f);
-	return found;
-}
-
-/* Lines of /proc/driver/shmdev after its header; -1 if unreadable. */
-static int proc_lines(void)
-{
-	char line[1024];
-	FILE *f = fopen("/proc/driver/shmdev", "re");
 	int n = -1;
 
+	*found = false;
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
+	while (fgets(line, sizeof(line), f)) {
 		n++;
+		if (sscanf(line, "%*u %255s", word) == 1 && !strcmp(word, name))
+			*found = true;
+	}
 	fclose(f);
 	return n;
+}
+
+static bool proc_shows(const char *name)
+{
+	bool found;
+
+	proc_rows(name, &found);
+	return found;
 }
 
 /* /proc/meminfo's Shmem, in kB; -1 if absent. */
@@ -396,12 +403,13 @@ TEST(list_of_the_host_does_not_show_another_namespaces_regions)
 static int proc_shows_only_own(void *name)
 {
 	int fd = region_new(name, 4096, 0600, 0);
+	bool found;
 
 	if (fd < 0)
 		return 11;
-	if (!proc_shows(name))
+	if (proc_rows(name, &found) != 1)
 		return 12;
-	return proc_lines() == 1 ? 0 : 13;
+	return found ? 0 : 13;
 }
 
 TEST(proc_in_a_namespace_shows_only_its_regions)
@@ -850,17 +858,9 @@ TEST_F(ns_limits, namespace_region_limit_is_enospc_in_that_namespace_only)
 
 TEST_F(ns_limits, the_hosts_namespace_has_only_the_hosts_limits)
 {
-	int fds[2];
-
 	ASSERT_EQ(0, shmdev_param_set("max_ns_regions", 1));
 	ASSERT_EQ(0, shmdev_param_set("max_ns_bytes", 4096));
-	for (int i = 0; i < 2; i++) {
-		fds[i] = region_new(NAME(i ? "b" : "a"), 8192, 0600,
-				    SHMDEV_CREATE_TRANSIENT);
-		EXPECT_LE(0, fds[i]);
-	}
-	close(fds[0]);
-	close(fds[1]);
+	EXPECT_EQ(2, two_transient(NAME("a"), NAME("b")));
 }
 
 static int fill_a_mebibyte(void *arg)
@@ -929,24 +929,42 @@ static int three_ids_of_one_user(int up, int go)
 	return create_as(2, "ns_test-id2") == 1 ? 0 : 13;
 }
 
-TEST_F(ns_limits, a_user_namespace_is_charged_to_the_user_who_made_it)
+/*
+ * Run @body in a child that makes a user namespace, which this process
+ * gives 65536 host ids from @first once @body says so on @up; @body goes
+ * on when it reads a byte on @go (none if the mapping failed). The child's
+ * exit status.
+ */
+static int in_mapped_user_ns(int (*body)(int up, int go), unsigned int first)
 {
-	int up[2], go[2];
+	int up[2], go[2], status;
+	bool mapped;
 	char b;
 	pid_t pid;
 
-	ASSERT_EQ(0, shmdev_param_set("max_user_regions", 2));
-	ASSERT_EQ(0, pipe(up));
-	ASSERT_EQ(0, pipe(go));
+	if (pipe(up) || pipe(go))
+		return -1;
 	pid = fork();
-	ASSERT_LE(0, pid);
+	if (pid < 0)
+		return -1;
 	if (pid == 0)
-		_exit(three_ids_of_one_user(up[1], go[0]));
-	ASSERT_EQ(1, read(up[0], &b, 1));
-	EXPECT_EQ(0, write_map(pid, "uid_map", 200000));
-	EXPECT_EQ(0, write_map(pid, "gid_map", 200000));
-	ASSERT_EQ(1, write(go[1], "g", 1));
-	EXPECT_EQ(0, reap(pid));
+		_exit(body(up[1], go[0]));
+	close(up[1]);
+	close(go[0]);
+	mapped = read(up[0], &b, 1) == 1 &&
+		 !write_map(pid, "uid_map", first) &&
+		 !write_map(pid, "gid_map", first) &&
+		 write(go[1], "g", 1) == 1;
+	close(go[1]);
+	status = reap(pid);
+	close(up[0]);
+	return mapped ? status : -1;
+}
+
+TEST_F(ns_limits, a_user_namespace_is_charged_to_the_user_who_made_it)
+{
+	ASSERT_EQ(0, shmdev_param_set("max_user_regions", 2));
+	EXPECT_EQ(0, in_mapped_user_ns(three_ids_of_one_user, 200000));
 }
 
 /*
@@ -968,22 +986,8 @@ static int root_made_user_ns(int up, int go)
 
 TEST_F(ns_limits, a_user_namespace_root_made_is_charged_to_its_ids)
 {
-	int up[2], go[2];
-	char b;
-	pid_t pid;
-
 	ASSERT_EQ(0, shmdev_param_set("max_user_regions", 1));
-	ASSERT_EQ(0, pipe(up));
-	ASSERT_EQ(0, pipe(go));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(root_made_user_ns(up[1], go[0]));
-	ASSERT_EQ(1, read(up[0], &b, 1));
-	EXPECT_EQ(0, write_map(pid, "uid_map", 300000));
-	EXPECT_EQ(0, write_map(pid, "gid_map", 300000));
-	ASSERT_EQ(1, write(go[1], "g", 1));
-	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, in_mapped_user_ns(root_made_user_ns, 300000));
 }
 
 /* ---- squatting ------------------------------------------------------ */

@@ -444,17 +444,9 @@ TEST_F(limits, per_user_region_limit_is_edquot)
 
 TEST_F(limits, root_has_no_per_user_limit)
 {
-	int fds[2];
-
 	ASSERT_EQ(0, shmdev_param_set("max_user_regions", 1));
 	ASSERT_EQ(0, shmdev_param_set("max_user_bytes", 4096));
-	for (int i = 0; i < 2; i++) {
-		fds[i] = region_new(NAME(i ? "b" : "a"), 8192, 0600,
-				    SHMDEV_CREATE_TRANSIENT);
-		EXPECT_LE(0, fds[i]);
-	}
-	close(fds[0]);
-	close(fds[1]);
+	EXPECT_EQ(2, two_transient(NAME("a"), NAME("b")));
 }
 
 TEST_F(limits, per_user_byte_limit_is_edquot_for_that_user_only)

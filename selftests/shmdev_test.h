@@ -203,6 +203,22 @@ static inline int region_stat_name(const char *name, struct shmdev_stat *st)
 	return ret;
 }
 
+/*
+ * Make two transient regions of 8 KiB, @a and @b, together, then close
+ * them: the number that could be made.
+ */
+static inline int two_transient(const char *a, const char *b)
+{
+	int fa = region_new(a, 8192, 0600, SHMDEV_CREATE_TRANSIENT);
+	int fb = region_new(b, 8192, 0600, SHMDEV_CREATE_TRANSIENT);
+
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return (fa >= 0) + (fb >= 0);
+}
+
 /* Set a module parameter; 0 or -errno. */
 static inline int shmdev_param_set(const char *param, unsigned long v)
 {
