@@ -426,6 +426,115 @@ TEST(sem_wait_timeout_exits_3)
 	close(fd);
 }
 
+TEST(sizes_with_a_sign_a_space_or_a_base_prefix_are_usage_errors)
+{
+	static const char *const bad[] = {
+		" -5", "-5", "+5", " 5", "5 ", "0x10", "1.5K", "", "K", "5KB",
+	};
+	static struct run r;
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		RUN(&r, CTL, "create", NAME("sz"), bad[i]);
+		EXPECT_EQ(2, r.status) TH_LOG("size '%s'", bad[i]);
+		EXPECT_EQ(-ENOENT, shmdev_unlink(NAME("sz"), 0));
+	}
+	RUN(&r, CTL, "create", NAME("sz"), "4096", "--mode", " 600");
+	EXPECT_EQ(2, r.status);
+	RUN(&r, CTL, "create", NAME("sz"), "4096", "--sems", "+1");
+	EXPECT_EQ(2, r.status);
+	EXPECT_EQ(-ENOENT, shmdev_unlink(NAME("sz"), 0));
+}
+
+TEST(sizes_counts_and_indexes_are_decimal)
+{
+	static struct run r;
+	struct shmdev_stat st;
+	int fd;
+
+	RUN(&r, CTL, "create", NAME("dec"), "010", "--sems", "011");
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	ASSERT_EQ(0, shmdev_stat_name(NAME("dec"), &st));
+	EXPECT_EQ(10, st.size);
+	EXPECT_EQ(11, st.nsems);
+	fd = shmdev_open(NAME("dec"), SHMDEV_ACCESS_READ | SHMDEV_ACCESS_SYNC);
+	ASSERT_LE(0, fd);
+	RUN(&r, CTL, "sem", NAME("dec"), "post", "--index", "010", "--count",
+	    "012");
+	EXPECT_EQ(0, r.status);
+	EXPECT_EQ(12, shmdev_sem_getvalue(fd, 10));
+	RUN(&r, CTL, "sem", NAME("dec"), "get", "--index", "0x1");
+	EXPECT_EQ(2, r.status);
+	EXPECT_EQ(0, shmdev_unlink(NAME("dec"), 0));
+	close(fd);
+}
+
+/* `shmdevctl sem NAME wait --timeout @timeout`, started in a child. */
+static pid_t start_wait(const char *name, const char *timeout)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		static struct run r;
+
+		RUN(&r, CTL, "sem", name, "wait", "--timeout", timeout);
+		_exit(r.status);
+	}
+	return pid;
+}
+
+/* Wait up to 10 s for one sleeper on semaphore 0 of @fd. */
+static int sleeper_on(int fd)
+{
+	struct shmdev_sem_info info;
+
+	for (int i = 0; i < 1000; i++) {
+		if (shmdev_sem_get(fd, 0, &info) < 0)
+			return 0;
+		if (info.waiters == 1)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+TEST(sem_wait_with_an_infinite_or_huge_timeout_waits_for_a_post)
+{
+	static const char *const forever[] = {
+		"inf", "INFINITY", "1e30", "2147483648",
+	};
+	int fd = made(NAME("inf"), 0600, 1);
+
+	ASSERT_LE(0, fd);
+	for (unsigned int i = 0; i < sizeof(forever) / sizeof(forever[0]);
+	     i++) {
+		pid_t pid = start_wait(NAME("inf"), forever[i]);
+
+		ASSERT_LE(0, pid);
+		EXPECT_EQ(1, sleeper_on(fd)) TH_LOG("timeout '%s'", forever[i]);
+		EXPECT_EQ(0, shmdev_sem_post(fd, 0, 1, 0));
+		EXPECT_EQ(0, reap(pid)) TH_LOG("timeout '%s'", forever[i]);
+	}
+	EXPECT_EQ(0, shmdev_unlink(NAME("inf"), 0));
+	close(fd);
+}
+
+TEST(sem_wait_bad_timeouts_are_usage_errors)
+{
+	static const char *const bad[] = {
+		"-1", " 1", "+1", "nan", "1s", "", "0x10", "-inf",
+	};
+	static struct run r;
+	int fd = made(NAME("bt"), 0600, 1);
+
+	ASSERT_LE(0, fd);
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		RUN(&r, CTL, "sem", NAME("bt"), "wait", "--timeout", bad[i]);
+		EXPECT_EQ(2, r.status) TH_LOG("timeout '%s'", bad[i]);
+	}
+	EXPECT_EQ(0, shmdev_unlink(NAME("bt"), 0));
+	close(fd);
+}
+
 TEST(sem_set_and_its_usage_errors)
 {
 	static struct run r;

@@ -13,9 +13,11 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +56,8 @@ static const char usage_text[] =
 "  version                             module and library versions\n"
 "\n"
 "Rights in SPEC: r read, w write, x semaphores, a admin, - none.\n"
+"SIZE, N, I and V are decimal digits (SIZE with a K, M or G suffix), MODE is\n"
+"octal; SECONDS is a decimal number, and inf (or one past 2^31) waits forever.\n"
 "Exit status: 0 ok, 1 failed, 2 bad usage, 3 wait timed out.\n";
 
 static const char *prog = "shmdevctl";
@@ -95,6 +99,26 @@ static int fail(const char *what, int err)
 	return EXIT_FAILURE;
 }
 
+/*
+ * A decimal number at the start of @s, digits only (no sign, no space, no
+ * base prefix: "010" is ten), at most @max; @end gets what follows it.
+ * -1 if there is none or it is too large.
+ */
+static int parse_decimal(const char *s, unsigned long long max,
+			 unsigned long long *out, char **end)
+{
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, end, 10);
+	if (errno || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* A size with an optional K, M or G (binary) suffix; -1 if malformed. */
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -102,9 +126,7 @@ static int parse_size(const char *s, uint64_t *out)
 	unsigned int shift = 0;
 	char *end;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
+	if (parse_decimal(s, ULLONG_MAX, &v, &end))
 		return -1;
 	if (*end == 'K' || *end == 'k')
 		shift = 10;
@@ -122,15 +144,38 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* A decimal count or index, at most @max; -1 if malformed. */
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-	unsigned long v;
+	unsigned long long v;
 	char *end;
 
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || *s == '-' || v > max)
+	if (parse_decimal(s, max, &v, &end) || *end)
 		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * A wait's timeout in seconds: a decimal number, or "inf"/"infinity"; one
+ * so large that its deadline would be more than 2^31 s away waits
+ * forever, as does inf (*@forever set). -1 if malformed.
+ */
+static int parse_timeout(const char *s, double *out, int *forever)
+{
+	char *end;
+	double v;
+
+	*forever = !strcasecmp(s, "inf") || !strcasecmp(s, "infinity");
+	if (*forever)
+		return 0;
+	/* Digits, a point and an exponent: no sign, space or hex float. */
+	if (((*s < '0' || *s > '9') && *s != '.') || strpbrk(s, "xX"))
+		return -1;
+	v = strtod(s, &end);
+	if (*end || end == s || !isfinite(v))
+		return -1;
+	*forever = v >= 2147483648.0;
 	*out = v;
 	return 0;
 }
@@ -140,9 +185,11 @@ static int parse_mode(const char *s, unsigned int *mode)
 	unsigned long v;
 	char *end;
 
+	if (*s < '0' || *s > '7')
+		return -1;
 	errno = 0;
 	v = strtoul(s, &end, 8);
-	if (errno || end == s || *end || *s == '-' || v > 0777)
+	if (errno || *end || v > 0777)
 		return -1;
 	*mode = v;
 	return 0;
@@ -578,6 +625,7 @@ struct sem_args {
 	int has_value;
 	int undo;
 	double timeout;
+	int forever;
 };
 
 static int sem_options(int argc, char **argv, struct sem_args *a)
@@ -590,10 +638,9 @@ static int sem_options(int argc, char **argv, struct sem_args *a)
 		{ "undo", no_argument, NULL, 'u' },
 		{ 0 }
 	};
-	char *end;
 	int c;
 
-	*a = (struct sem_args){ .count = 1, .timeout = -1 };
+	*a = (struct sem_args){ .count = 1, .forever = 1 };
 	while ((c = getopt_long(argc, argv, "i:c:v:t:u", opts, NULL)) != -1) {
 		if (c == 'i' && !parse_uint(optarg, UINT32_MAX, &a->index)) {
 			a->has_index = 1;
@@ -603,8 +650,7 @@ static int sem_options(int argc, char **argv, struct sem_args *a)
 			   !parse_uint(optarg, SHMDEV_SEM_VALUE_MAX, &a->value)) {
 			a->has_value = 1;
 		} else if (c == 't') {
-			a->timeout = strtod(optarg, &end);
-			if (*end || end == optarg || a->timeout < 0)
+			if (parse_timeout(optarg, &a->timeout, &a->forever))
 				return usage_error("sem: bad timeout '%s'", optarg);
 		} else if (c == 'u') {
 			a->undo = 1;
@@ -652,7 +698,7 @@ static int sem_wait_cmd(const char *name, int fd, const struct sem_args *a)
 	struct timespec ts;
 	int ret;
 
-	if (a->timeout < 0) {
+	if (a->forever) {
 		ret = shmdev_sem_wait(fd, a->index, flags);
 	} else {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
