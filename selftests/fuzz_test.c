@@ -13,7 +13,10 @@
  *
  * $SHMDEV_FUZZ_CALLS sets the number of calls (default 20000), and
  * $SHMDEV_FUZZ_SEED the seed (default: time). The seed is printed first,
- * so a failing run can be replayed.
+ * so a failing run can be replayed. $SHMDEV_FUZZ_SECONDS (default 0: none)
+ * stops the workers early when that much time has passed, so that a busy
+ * host does not run the lane out of time; then at least
+ * $SHMDEV_FUZZ_MIN_CALLS calls must have been made, or the test fails.
  */
 
 #define _GNU_SOURCE
@@ -691,12 +694,29 @@ static bool do_fork(void)
 	return true;
 }
 
+/* When the workers stop early, on CLOCK_MONOTONIC; 0: never. */
+static struct timespec deadline;
+
+static bool past_deadline(void)
+{
+	struct timespec now;
+
+	if (!deadline.tv_sec)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline.tv_sec ||
+	       (now.tv_sec == deadline.tv_sec &&
+		now.tv_nsec >= deadline.tv_nsec);
+}
+
 static bool run_calls(unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++, calls_done++) {
 		unsigned int r = pick(100);
 		bool ok;
 
+		if (!(i % 64) && past_deadline())
+			break;
 		if (r < 55)
 			ok = do_described_ioctl();
 		else if (r < 70)
@@ -800,6 +820,9 @@ FIXTURE_TEARDOWN(fuzz) {}
 TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 {
 	unsigned long calls = env_ulong("SHMDEV_FUZZ_CALLS", 20000);
+	unsigned long seconds = env_ulong("SHMDEV_FUZZ_SECONDS", 0);
+	unsigned long min_calls = env_ulong("SHMDEV_FUZZ_MIN_CALLS", 0);
+	unsigned long made = 0, *worker_calls;
 	struct timespec t0, t1;
 	__u64 seed = env_ulong("SHMDEV_FUZZ_SEED", 0);
 	long base = debug_stat("handles");
@@ -824,7 +847,16 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 	ASSERT_NE(MAP_FAILED, big);
 	ASSERT_NE(MAP_FAILED, names);
 
+	/* Each worker says here how many calls it made. */
+	worker_calls = mmap(NULL, WORKERS * sizeof(*worker_calls),
+			    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			    -1, 0);
+	ASSERT_NE(MAP_FAILED, worker_calls);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (seconds) {
+		deadline = t0;
+		deadline.tv_sec += seconds;
+	}
 	for (int w = 0; w < WORKERS; w++) {
 		pids[w] = fork();
 		ASSERT_LE(0, pids[w]);
@@ -832,7 +864,10 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 			rng_state = seed * (w + 1) | 1;
 			for (int i = 0; i < MAX_FDS; i++)
 				fds[i] = i < MAX_FDS / 2 ? shmdev_open_dev() : -1;
-			_exit(run_calls(calls / WORKERS) ? 0 : 1);
+			bool ok = run_calls(calls / WORKERS);
+
+			worker_calls[w] = calls_done;
+			_exit(ok ? 0 : 1);
 		}
 	}
 	for (int w = 0; w < WORKERS; w++) {
@@ -843,8 +878,13 @@ TEST_F_TIMEOUT(fuzz, random_sequences_fail_cleanly, 3600)
 			TH_LOG("worker %d failed (status 0x%x)", w, status);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ksft_print_msg("fuzz: %lu calls in %.1f s\n", calls,
-		       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	for (int w = 0; w < WORKERS; w++)
+		made += worker_calls[w];
+	ksft_print_msg("fuzz: %lu of %lu calls in %.1f s%s\n", made, calls,
+		       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+		       made < calls / WORKERS * WORKERS ? " (time budget)" : "");
+	/* Stopped by the clock: too few calls is a failure, not a pass. */
+	EXPECT_LE(min_calls ? min_calls : calls / WORKERS * WORKERS, made);
 	ASSERT_TRUE(for_each_region(unlink_if_newer, &last_id));
 	EXPECT_EQ(base, debug_stat("handles"));
 	EXPECT_EQ(regions, debug_stat("regions"));

@@ -14,7 +14,8 @@
 #                                  $BUILD/vm/KVER/bench.log; exits 0 only
 #                                  if the benchmark finished
 # Expects the module in $BUILD/KVER and the tests in $BUILD/selftests.
-# $SHMDEV_FUZZ_CALLS sets the fuzzer's budget in the guest.
+# $SHMDEV_FUZZ_CALLS sets the fuzzer's budget in the guest, and
+# $SHMDEV_FUZZ_SECONDS and $SHMDEV_FUZZ_MIN_CALLS its time budget and floor.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -59,6 +60,8 @@ else
 fi
 append="$append shmdev_mode=$mode shmdev_lane=$lane"
 append="$append shmdev_fuzz_calls=${SHMDEV_FUZZ_CALLS:-20000}"
+append="$append shmdev_fuzz_seconds=${SHMDEV_FUZZ_SECONDS:-0}"
+append="$append shmdev_fuzz_min_calls=${SHMDEV_FUZZ_MIN_CALLS:-0}"
 set -- qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
 	-nic none -no-reboot -display none \
 	-kernel "$image" -initrd "$vmdir/initrd.cpio" \
