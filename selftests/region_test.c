@@ -1465,6 +1465,103 @@ TEST(proc_table_shows_the_region)
 	close(fd);
 }
 
+/* ---- memory cgroups ---------------------------------------------------- */
+
+/* The cgroup the guest's /init makes for these tests, with memory on. */
+#define TEST_MEMCG	"/sys/fs/cgroup/shmdev-test"
+
+/* The test cgroup's memory.current, in bytes; -1 if there is none. */
+static long memcg_bytes(void)
+{
+	return read_number(TEST_MEMCG "/memory.current");
+}
+
+/* Move the calling process into the test cgroup; 0 or -1. */
+static int memcg_join(void)
+{
+	FILE *f = fopen(TEST_MEMCG "/cgroup.procs", "we");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%d\n", getpid()) > 0 ? 0 : -1;
+	return fclose(f) ? -1 : ret;
+}
+
+/* Wait up to 10 s until the test cgroup holds at most @bytes. */
+static bool memcg_down_to(long bytes)
+{
+	for (int i = 0; i < 1000; i++) {
+		long now = memcg_bytes();
+
+		if (now >= 0 && now <= bytes)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* In the test cgroup, write every page of the region fd @fd (4 MiB). */
+static int touch_in_memcg(int fd)
+{
+	char *p;
+
+	if (memcg_join())
+		return 10;
+	p = map(fd, 4 << 20, PROT_READ | PROT_WRITE, 0);
+	if (p == MAP_FAILED)
+		return 11;
+	for (long off = 0; off < 4 << 20; off += page_size())
+		p[off] = 1;
+	return 0;
+}
+
+TEST(pages_are_charged_to_the_memcg_of_the_task_that_faults_them_in)
+{
+	const char *name = NAME("cg");
+	int fd = region_new(name, 4 << 20, 0600, 0);
+	long before = memcg_bytes();
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, before);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(touch_in_memcg(fd));
+	ASSERT_EQ(0, reap(pid));
+	/* The pages stay charged to the cgroup after the toucher is gone. */
+	EXPECT_LE(before + (3 << 20), memcg_bytes());
+	EXPECT_EQ(0, region_unlink(name));
+	close(fd);
+	EXPECT_TRUE(memcg_down_to(before + (1 << 20)));
+}
+
+static int populate_in_memcg(void *name)
+{
+	if (memcg_join())
+		return 10;
+	return region_new(name, 4 << 20, 0600, SHMDEV_CREATE_POPULATE) >= 0 ?
+	       0 : 11;
+}
+
+TEST(populated_pages_are_charged_to_the_memcg_of_the_creator)
+{
+	const char *name = NAME("cgp");
+	long before = memcg_bytes();
+	pid_t pid;
+
+	ASSERT_LE(0, before);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(populate_in_memcg((void *)name));
+	ASSERT_EQ(0, reap(pid));
+	EXPECT_LE(before + (3 << 20), memcg_bytes());
+	EXPECT_EQ(0, region_unlink(name));
+	EXPECT_TRUE(memcg_down_to(before + (1 << 20)));
+}
+
 /* ---- permissions (mode bits) ------------------------------------------- */
 
 /* Run @fn as uid/gid 1000 in a child; its exit status. */
