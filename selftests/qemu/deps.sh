@@ -5,7 +5,7 @@
 # machine lacks. A machine that has everything spends no time here.
 set -eu
 
-PKGS="gcc make libc6-dev perl xz-utils cpio sparse busybox-static
+PKGS="gcc gcc-multilib make libc6-dev perl xz-utils cpio sparse busybox-static
 qemu-system-x86 linux-source-6.12
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
