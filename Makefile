@@ -13,6 +13,10 @@
 #   make bench            shmdev against System V, POSIX shm, memfd, futexes
 #                         and pipes in the 6.12 guest: bench/results and the
 #                         README's table (BENCH_ARGS=--quick to try it)
+#   make docs             Documentation/ as HTML in build/docs (Sphinx,
+#                         warnings are errors), after kernel-doc -Werror
+#                         over module/ and uapi/, and the check that every
+#                         ioctl's errnos are in its library man pages
 #   make modules_install  install the module built for KDIR
 #   make install          the module (for KDIR, if it exists), libshmdev,
 #                         its headers and pkg-config file, shmdevctl, the
@@ -100,6 +104,15 @@ check:
 check-debug:
 	@$(QEMU)/check.sh debug
 
+# kernel-doc and its Sphinx extension come from Debian's linux-source,
+# extracted into build/ksrc as for the tests.
+docs:
+	@export BUILD=$(BUILD) && . $(QEMU)/lib.sh && shmdev_ksrc
+	perl $(BUILD)/ksrc/scripts/kernel-doc -none -Wall -Werror \
+		uapi/linux/shmdev.h module/*.[ch]
+	sphinx-build -q -W --keep-going -b html Documentation $(BUILD)/docs
+	python3 Documentation/check_errnos.py $(CURDIR)
+
 check-all:
 	@$(QEMU)/check.sh all
 
@@ -115,5 +128,5 @@ bench:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all modules modules_install userspace install dkms-source uninstall \
+.PHONY: all modules modules_install userspace install dkms-source uninstall docs \
 	check check-debug check-all vm demo bench clean

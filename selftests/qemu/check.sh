@@ -184,6 +184,20 @@ check_man()
 	fi
 }
 
+# make docs: Documentation/ renders with Sphinx, warnings as errors, the
+# ABI's structures pulled from the uapi header's kernel-doc; and every
+# errno an ioctl documents is in the pages of the library calls wrapping it.
+check_docs()
+{
+	log="$BUILD/log/docs.log"
+	if make --no-print-directory docs >"$log" 2>&1; then
+		ok "make docs: kernel-doc and Sphinx without a warning, every ioctl's errnos in its library pages"
+	else
+		not_ok "make docs: kernel-doc and Sphinx without a warning, every ioctl's errnos in its library pages"
+		tail -n 30 "$log"
+	fi
+}
+
 # The library's ACL text parser against mutated input, on the host under
 # ASan and UBSan (selftests/acl_text_fuzz.c).
 check_acl_text_fuzz()
@@ -261,6 +275,7 @@ lane_check()
 	done
 	checkpatch
 	check_man
+	check_docs
 	check_acl_text_fuzz
 	for k in $kernels; do
 		check_dkms "$(shmdev_kdir "$k")"

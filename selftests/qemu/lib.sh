@@ -35,10 +35,12 @@ shmdev_kdir()
 }
 
 # Extract from Debian's linux-source tarball the files the build reads
-# (kselftest harness, checkpatch); cached under $BUILD/ksrc by tarball.
+# (kselftest harness, checkpatch, kernel-doc and its Sphinx extension);
+# cached under $BUILD/ksrc by tarball.
 shmdev_ksrc()
 {
-	stamp="$BUILD/ksrc/.stamp-$(stat -c %Y-%s "$KSRC_TARBALL")"
+	# The stamp names the set of files too: a new one extracts again.
+	stamp="$BUILD/ksrc/.stamp-docs-$(stat -c %Y-%s "$KSRC_TARBALL")"
 	[ -f "$stamp" ] && return 0
 	rm -rf "$BUILD/ksrc"
 	mkdir -p "$BUILD/ksrc"
@@ -48,7 +50,10 @@ shmdev_ksrc()
 		'*/tools/testing/selftests/kselftest.h' \
 		'*/scripts/checkpatch.pl' \
 		'*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
+		'*/scripts/const_structs.checkpatch' \
+		'*/scripts/kernel-doc' \
+		'*/Documentation/sphinx/kerneldoc.py' \
+		'*/Documentation/sphinx/kernellog.py'
 	touch "$stamp"
 }
 

@@ -95,9 +95,17 @@ struct shmdev_version {
  * %SHMDEV_ACCESS_ALL, close-on-exec unless %SHMDEV_CREATE_NOCLOEXEC.
  *
  * @name: in: user pointer to the region's name, NUL-terminated
- * @size: in: size in bytes, 1 or more; mappings cover whole pages
+ * @size: in: size in bytes, 1 to the max_region_bytes limit; kept exactly.
+ *	Mappings cover whole pages, so the rest of the last page is usable
+ *	too
  * @mode: in: permission bits, within %SHMDEV_MODE_VALID
- * @flags: in: %SHMDEV_CREATE_* flags
+ * @flags: in: %SHMDEV_CREATE_TRANSIENT: freed with the last region fd and
+ *	mapping; %SHMDEV_CREATE_POPULATE: allocate every page now, so that
+ *	later faults need no allocation (a mapping still takes a fault per
+ *	page at its first access unless it is populated too, with
+ *	``madvise(MADV_POPULATE_WRITE)``, which shmdev_map() does for a
+ *	populated region); %SHMDEV_CREATE_NOCLOEXEC: the region fd is not
+ *	close-on-exec
  * @nsems: in: number of semaphores, 0 to %SHMDEV_SEMS_MAX
  * @pad: in: must be zero
  * @reserved: in: must be zero
@@ -200,10 +208,14 @@ struct shmdev_unlink {
  * @create_time: out: creation time, ns since the epoch, as
  *	CLOCK_REALTIME_COARSE reads it (the three times have its granularity)
  * @attach_time: out: last OPEN or mmap, ns since the epoch
- * @change_time: out: last change of permissions or name, ns since the epoch
- * @handles: out: region fds (open file descriptions) of the region
- * @mappings: out: memory mappings (VMAs) of the region
- * @resident_pages: out: pages allocated to the region
+ * @change_time: out: last change of permissions or of the name (UNLINK),
+ *	ns since the epoch; the creation time until then
+ * @handles: out: region fds of the region: open file descriptions, which
+ *	a dup() or fork() shares
+ * @mappings: out: memory mappings (VMAs) of the region, in all processes;
+ *	a partial munmap() that splits one makes two, fork() copies them
+ * @resident_pages: out: pages allocated to the region, not counting
+ *	swapped-out pages
  * @id: out: the region's id, unique in its IPC namespace while the
  *	module is loaded
  * @ipc_ns: out: the inode number of the IPC namespace the region's name
@@ -311,7 +323,7 @@ struct shmdev_list {
  * @tag: %SHMDEV_ACL_USER or %SHMDEV_ACL_GROUP
  * @id: the user or group id, in the caller's user namespace
  * @rights: %SHMDEV_ACCESS_* rights the entry grants; 0 denies
- * @reserved: must be zero
+ * @reserved: must be zero; GET_ACL writes zero
  */
 struct shmdev_acl_entry {
 	__u32 tag;
@@ -387,9 +399,13 @@ struct shmdev_perm {
  * struct shmdev_sem_wait - argument of %SHMDEV_IOC_SEM_WAIT
  * @index: in: the semaphore, below the region's nsems
  * @flags: in: %SHMDEV_SEM_UNDO, %SHMDEV_SEM_TRY, %SHMDEV_SEM_REALTIME
- * @timeout: in: absolute deadline in ns on CLOCK_MONOTONIC (or
- *	CLOCK_REALTIME with %SHMDEV_SEM_REALTIME); a value of 2^63 or more,
- *	such as %SHMDEV_SEM_FOREVER, waits without one
+ * @timeout: in: absolute deadline in ns on CLOCK_MONOTONIC, or on
+ *	CLOCK_REALTIME with %SHMDEV_SEM_REALTIME (so that sem_timedwait()
+ *	maps to it without a conversion race; a realtime deadline follows
+ *	clock changes). A deadline that has passed fails with ETIMEDOUT
+ *	without sleeping when no unit is free, and takes one that is. A
+ *	value of 2^63 or more, such as %SHMDEV_SEM_FOREVER, waits without
+ *	one
  * @reserved: in: must be zero
  */
 struct shmdev_sem_wait {
@@ -403,7 +419,7 @@ struct shmdev_sem_wait {
  * struct shmdev_sem_post - argument of %SHMDEV_IOC_SEM_POST
  * @index: in: the semaphore, below the region's nsems
  * @flags: in: %SHMDEV_SEM_UNDO
- * @count: in: units to add, 1 or more
+ * @count: in: units to add, 1 to %SHMDEV_SEM_VALUE_MAX
  * @pad: in: must be zero
  * @reserved: in: must be zero
  */
@@ -423,7 +439,7 @@ struct shmdev_sem_post {
  * struct shmdev_sem_get - argument of %SHMDEV_IOC_SEM_GET
  * @index: in: the semaphore, below the region's nsems
  * @flags: in: must be zero (no flags are defined yet)
- * @value: out: the value
+ * @value: out: the value, 0 whenever there are waiters
  * @waiters: out: tasks sleeping in SEM_WAIT on it
  * @status: out: %SHMDEV_SEM_UNDONE if an undo changed the semaphore since
  *	the last successful SEM_WAIT (reading it does not clear it)
