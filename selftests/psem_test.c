@@ -393,6 +393,24 @@ TEST(unlink_of_a_missing_name_is_enoent)
 	EXPECT_EQ(1000 + ENOENT, RESULT(sem_unlink(SEM_NAME("none"))));
 }
 
+TEST(unlink_of_a_name_no_semaphore_can_have_is_enoent)
+{
+	static const char *const unusable[] = {
+		"", "/", "//", "/a/b", "/has space", "/tab\t",
+	};
+	char long_name[300];
+
+	for (unsigned int i = 0; i < sizeof(unusable) / sizeof(unusable[0]);
+	     i++) {
+		EXPECT_EQ(1000 + ENOENT, RESULT(sem_unlink(unusable[i])))
+			TH_LOG("name '%s'", unusable[i]);
+	}
+	long_name[0] = '/';
+	memset(long_name + 1, 'x', sizeof(long_name) - 2);
+	long_name[sizeof(long_name) - 1] = '\0';
+	EXPECT_EQ(1000 + ENOENT, RESULT(sem_unlink(long_name)));
+}
+
 TEST(open_needs_read_and_write_permission)
 {
 	mode_t old = umask(0);

@@ -516,5 +516,12 @@ int shmdev_psem_unlink(const char *name)
 
 	if (!ret)
 		ret = shmdev_unlink(rname, SHMDEV_UNLINK_KEEP_SEMS);
+	/*
+	 * A name no semaphore can have (empty, a slash inside, a byte a
+	 * region name refuses, too long) names none: ENOENT, as glibc's
+	 * sem_unlink() says.
+	 */
+	if (ret == -EINVAL || ret == -ENAMETOOLONG)
+		ret = -ENOENT;
 	return ret < 0 ? psem_fail(ret) : 0;
 }
