@@ -752,6 +752,34 @@ TEST(a_writable_fd_passed_into_another_namespace_writes_the_hosts_region)
 	close(fd);
 }
 
+static int list_from_a_new_user_ns(void *name)
+{
+	struct shmdev_list_entry e;
+
+	/* Root of the parent namespace is unmapped in the new one. */
+	if (unshare(CLONE_NEWUSER))
+		return 10;
+	if (list_find(0, name, 0, &e) != 1)
+		return 11;
+	return e.uid == 65534 && e.gid == 65534 ? 0 : 12;
+}
+
+TEST(list_shows_ids_in_the_readers_user_namespace)
+{
+	const char *name = NAME("uid");
+	int fd = region_new(name, 4096, 0600, 0);
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(list_from_a_new_user_ns((void *)name));
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, region_unlink(name));
+	close(fd);
+}
+
 TEST(creator_pid_is_zero_outside_the_readers_pid_namespace)
 {
 	int fd = region_new(NAME("pid"), 4096, 0600, 0);
