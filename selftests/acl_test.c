@@ -37,18 +37,6 @@
 #define USER_ACE(i, r)	{ .tag = SHMDEV_ACL_USER, .id = (i), .rights = (r) }
 #define GROUP_ACE(i, r)	{ .tag = SHMDEV_ACL_GROUP, .id = (i), .rights = (r) }
 
-/* Run @fn(@arg) in a child: its exit status, or 200 + signal. */
-static int in_child(int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0)
-		_exit(fn(arg));
-	return reap(pid);
-}
-
 /* Wait for one byte on @fd; false on EOF or error. */
 static bool wait_byte(int fd)
 {
@@ -865,20 +853,6 @@ TEST(cap_sys_admin_raised_after_binding_does_not_count)
 	ASSERT_EQ(0, region_stat_name(w.name, &st));
 	EXPECT_EQ(UID, st.uid);
 	EXPECT_EQ(0, region_unlink(w.name));
-}
-
-static int write_map(pid_t pid, const char *file, const char *map)
-{
-	char path[64];
-	int fd, len = strlen(map), ret;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, map, len) == len ? 0 : -errno;
-	close(fd);
-	return ret;
 }
 
 TEST(ids_are_shown_and_taken_in_the_callers_user_namespace)

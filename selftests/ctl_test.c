@@ -482,21 +482,6 @@ static pid_t start_wait(const char *name, const char *timeout)
 	return pid;
 }
 
-/* Wait up to 10 s for one sleeper on semaphore 0 of @fd. */
-static int sleeper_on(int fd)
-{
-	struct shmdev_sem_info info;
-
-	for (int i = 0; i < 1000; i++) {
-		if (shmdev_sem_get(fd, 0, &info) < 0)
-			return 0;
-		if (info.waiters == 1)
-			return 1;
-		usleep(10000);
-	}
-	return 0;
-}
-
 TEST(sem_wait_with_an_infinite_or_huge_timeout_waits_for_a_post)
 {
 	static const char *const forever[] = {
@@ -510,7 +495,8 @@ TEST(sem_wait_with_an_infinite_or_huge_timeout_waits_for_a_post)
 		pid_t pid = start_wait(NAME("inf"), forever[i]);
 
 		ASSERT_LE(0, pid);
-		EXPECT_EQ(1, sleeper_on(fd)) TH_LOG("timeout '%s'", forever[i]);
+		EXPECT_TRUE(wait_for_waiters(fd, 0, 1))
+			TH_LOG("timeout '%s'", forever[i]);
 		EXPECT_EQ(0, shmdev_sem_post(fd, 0, 1, 0));
 		EXPECT_EQ(0, reap(pid)) TH_LOG("timeout '%s'", forever[i]);
 	}

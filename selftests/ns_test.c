@@ -768,14 +768,9 @@ TEST(list_shows_ids_in_the_readers_user_namespace)
 {
 	const char *name = NAME("uid");
 	int fd = region_new(name, 4096, 0600, 0);
-	pid_t pid;
 
 	ASSERT_LE(0, fd);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(list_from_a_new_user_ns((void *)name));
-	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, in_child(list_from_a_new_user_ns, (void *)name));
 	EXPECT_EQ(0, region_unlink(name));
 	close(fd);
 }
@@ -905,22 +900,6 @@ TEST_F(ns_limits, namespace_byte_limit_is_enospc)
 	EXPECT_EQ(0, in_new_ipc_ns(fill_a_mebibyte, NULL));
 }
 
-/* Write "0 @first 65536" to /proc/@pid/@file; 0 or -1. */
-static int write_map(pid_t pid, const char *file, unsigned int first)
-{
-	char path[64], text[64];
-	int fd, len, ret;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
-	len = snprintf(text, sizeof(text), "0 %u 65536\n", first);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = write(fd, text, len) == len ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
 /* As uid @id of the caller's user namespace, create @name: its result. */
 static int create_as(uid_t id, const char *name)
 {
@@ -966,10 +945,11 @@ static int three_ids_of_one_user(int up, int go)
 static int in_mapped_user_ns(int (*body)(int up, int go), unsigned int first)
 {
 	int up[2], go[2], status;
+	char b, map[64];
 	bool mapped;
-	char b;
 	pid_t pid;
 
+	snprintf(map, sizeof(map), "0 %u 65536\n", first);
 	if (pipe(up) || pipe(go))
 		return -1;
 	pid = fork();
@@ -980,8 +960,8 @@ static int in_mapped_user_ns(int (*body)(int up, int go), unsigned int first)
 	close(up[1]);
 	close(go[0]);
 	mapped = read(up[0], &b, 1) == 1 &&
-		 !write_map(pid, "uid_map", first) &&
-		 !write_map(pid, "gid_map", first) &&
+		 !write_map(pid, "uid_map", map) &&
+		 !write_map(pid, "gid_map", map) &&
 		 write(go[1], "g", 1) == 1;
 	close(go[1]);
 	status = reap(pid);
@@ -1075,12 +1055,8 @@ static int own_user_ns_creator(void *name)
 TEST(cap_ipc_owner_counts_in_the_user_namespace_of_the_ipc_namespace)
 {
 	const char *name = NAME("uo");
-	pid_t pid = fork();
 
-	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(own_user_ns_creator((void *)name));
-	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, in_child(own_user_ns_creator, (void *)name));
 	EXPECT_EQ(0, region_unlink(name));
 }
 

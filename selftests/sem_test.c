@@ -28,19 +28,6 @@ static __u64 now_ns(clockid_t clk)
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* Poll until semaphore @index of @fd has @n waiters (10 s at most). */
-static bool wait_for_waiters(int fd, __u32 index, __u32 n)
-{
-	struct shmdev_sem_get g;
-
-	for (int i = 0; i < 10000; i++) {
-		if (!sem_get_on(fd, index, &g) && g.waiters == n)
-			return true;
-		usleep(1000);
-	}
-	return false;
-}
-
 /* A child that waits on @fd's semaphore @index and exits with the result. */
 static pid_t spawn_waiter(int fd, __u32 index, __u32 flags)
 {

@@ -453,6 +453,46 @@ static inline int reap(pid_t pid)
 				     WEXITSTATUS(status);
 }
 
+/* Run @fn(@arg) in a child: its exit status, or 200 + signal. */
+static inline int in_child(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(fn(arg));
+	return reap(pid);
+}
+
+/* Poll until semaphore @index of @fd has @n waiters (10 s at most). */
+static inline bool wait_for_waiters(int fd, __u32 index, __u32 n)
+{
+	struct shmdev_sem_get g;
+
+	for (int i = 0; i < 10000; i++) {
+		if (!sem_get_on(fd, index, &g) && g.waiters == n)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+/* Write @map to /proc/@pid/@file (uid_map, gid_map); 0 or -errno. */
+static inline int write_map(pid_t pid, const char *file, const char *map)
+{
+	char path[64];
+	int fd, len = strlen(map), ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, map, len) == len ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
 /* Become @uid/@gid with supplementary @groups; 0 or -errno. */
 static inline int drop_to(uid_t uid, gid_t gid, const gid_t *groups, int n)
 {
