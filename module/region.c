@@ -311,14 +311,15 @@ static kuid_t shmdev_charged_uid(void)
 
 /*
  * Whether one more region of @add bytes, on top of @regions regions of
- * @bytes, passes the limits @max_n and @max_bytes; @total gets the bytes.
+ * @bytes, passes the limits @max_n and @max_bytes.
  */
 static bool shmdev_over(unsigned long regions, u64 bytes, u64 add,
-			unsigned long max_n, unsigned long max_bytes, u64 *total)
+			unsigned long max_n, unsigned long max_bytes)
 {
-	return regions >= READ_ONCE(max_n) ||
-	       check_add_overflow(bytes, add, total) ||
-	       *total > READ_ONCE(max_bytes);
+	u64 total;
+
+	return regions >= max_n || check_add_overflow(bytes, add, &total) ||
+	       total > max_bytes;
 }
 
 /*
@@ -328,21 +329,22 @@ static bool shmdev_over(unsigned long regions, u64 bytes, u64 add,
 static int shmdev_charge(struct shmdev_ns *ns, u64 bytes,
 			 struct shmdev_user **userp)
 {
-	u64 total, ns_total, user_total;
 	struct shmdev_user *u;
 
 	lockdep_assert_held(&shmdev_registry_lock);
+	/* The parameters may change at any time: each is read once. */
 	if (shmdev_over(shmdev_total_regions, shmdev_total_bytes, bytes,
-			max_regions, max_total_bytes, &total) ||
-	    (shmdev_over(ns->regions, ns->bytes, bytes, max_ns_regions,
-			 max_ns_bytes, &ns_total) && !ns->initial))
+			READ_ONCE(max_regions), READ_ONCE(max_total_bytes)) ||
+	    (!ns->initial &&
+	     shmdev_over(ns->regions, ns->bytes, bytes,
+			 READ_ONCE(max_ns_regions), READ_ONCE(max_ns_bytes))))
 		return -ENOSPC;
 	u = shmdev_user_get(shmdev_charged_uid());
 	if (!u)
 		return -ENOMEM;
-	if (shmdev_over(u->regions, u->bytes, bytes, max_user_regions,
-			max_user_bytes, &user_total) &&
-	    !uid_eq(u->uid, GLOBAL_ROOT_UID)) {
+	if (!uid_eq(u->uid, GLOBAL_ROOT_UID) &&
+	    shmdev_over(u->regions, u->bytes, bytes,
+			READ_ONCE(max_user_regions), READ_ONCE(max_user_bytes))) {
 		shmdev_user_put_if_unused(u);
 		return -EDQUOT;
 	}
@@ -351,7 +353,7 @@ static int shmdev_charge(struct shmdev_ns *ns, u64 bytes,
 	ns->regions++;
 	ns->bytes += bytes;
 	shmdev_total_regions++;
-	shmdev_total_bytes = total;
+	shmdev_total_bytes += bytes;
 	*userp = u;
 	return 0;
 }
@@ -1004,10 +1006,10 @@ out_unlock:
 
 /* --- STAT and LIST ---------------------------------------------------- */
 
-/* Its state; @orphaned: its namespace is gone. */
-static u32 shmdev_region_state(struct shmdev_region *r, bool orphaned)
+/* Its state; the registry lock is held, for that of its namespace. */
+static u32 shmdev_region_state(struct shmdev_region *r)
 {
-	u32 state = orphaned ? SHMDEV_STATE_ORPHANED : 0;
+	u32 state = shmdev_ns_orphaned(r->ns) ? SHMDEV_STATE_ORPHANED : 0;
 
 	if (r->flags & SHMDEV_CREATE_TRANSIENT)
 		state |= SHMDEV_STATE_TRANSIENT;
@@ -1040,7 +1042,7 @@ void shmdev_region_info(struct shmdev_region *r, struct user_namespace *ns,
 	rcu_read_unlock();
 	info->attach_time = READ_ONCE(r->attach_time);
 	info->change_time = READ_ONCE(r->change_time);
-	info->state = shmdev_region_state(r, shmdev_ns_orphaned(r->ns));
+	info->state = shmdev_region_state(r);
 	info->handles = atomic_long_read(&r->handles);
 	info->mappings = atomic_long_read(&r->mappings);
 	info->resident_pages = READ_ONCE(r->shm_inode->i_mapping->nrpages);
