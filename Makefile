@@ -17,6 +17,8 @@
 #                         warnings are errors), after kernel-doc -Werror
 #                         over module/ and uapi/, and the check that every
 #                         ioctl's errnos are in its library man pages
+#   make guest-programs   what the test guest carries in /tests (the
+#                         selftests, the tool, the examples, the bench)
 #   make modules_install  install the module built for KDIR
 #   make install          the module (for KDIR, if it exists), libshmdev,
 #                         its headers and pkg-config file, shmdevctl, the
@@ -35,30 +37,36 @@ DKMSDIR ?= /usr/src
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
 MODDIR := updates
 
+# Without KDIR, every installed Debian headers tree.
 ifneq ($(wildcard $(KDIR)/Makefile),)
 KDIRS := $(KDIR)
 else
-KDIRS := $(foreach k,$(shell . $(QEMU)/lib.sh; shmdev_kernels),/usr/src/linux-headers-$(k))
+KDIRS := $(patsubst %/Module.symvers,%,$(wildcard /usr/src/linux-headers-*/Module.symvers))
+override KVER :=
 endif
 
 # Each kernel gets its own object tree, build/KVER, holding links to the
 # sources, so that builds for different kernels do not overwrite each other.
-# KVER is the release the tree was configured for (what uname -r says).
-kver = $(shell . $(QEMU)/lib.sh; shmdev_kver_of $(1))
+# KVER is the release the tree was configured for (what uname -r says):
+# as given with KDIR, or read from the tree.
+kver = $(or $(KVER),$(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	$(1)/include/generated/utsrelease.h))
+
+define module_for
+	@echo "  MODULE  $(2)"
+	@mkdir -p $(BUILD)/$(2)
+	@cp -rs --remove-destination $(CURDIR)/Kbuild $(CURDIR)/module \
+		$(CURDIR)/uapi $(BUILD)/$(2)/
+	@$(MAKE) --no-print-directory -C $(1) M=$(BUILD)/$(2) modules
+
+endef
 
 all: modules
 
 modules:
 	@[ -n "$(strip $(KDIRS))" ] || { echo "no kernel build tree: install linux-headers-amd64 or set KDIR" >&2; exit 1; }
 	@[ "$(KDIRS)" = "$(KDIR)" ] || echo "$(KDIR) does not exist; building for the installed Debian kernels"
-	@set -e; for kdir in $(KDIRS); do \
-		kver=$$(. $(QEMU)/lib.sh; shmdev_kver_of $$kdir); \
-		echo "  MODULE  $$kver"; \
-		mkdir -p $(BUILD)/$$kver; \
-		cp -rs --remove-destination $(CURDIR)/Kbuild $(CURDIR)/module \
-			$(CURDIR)/uapi $(BUILD)/$$kver/; \
-		$(MAKE) --no-print-directory -C $$kdir M=$(BUILD)/$$kver modules; \
-	done
+	$(foreach kdir,$(KDIRS),$(call module_for,$(kdir),$(call kver,$(kdir))))
 
 modules_install:
 	$(MAKE) -C $(KDIR) M=$(BUILD)/$(call kver,$(KDIR)) \
@@ -104,10 +112,30 @@ check:
 check-debug:
 	@$(QEMU)/check.sh debug
 
-# kernel-doc and its Sphinx extension come from Debian's linux-source,
-# extracted into build/ksrc as for the tests.
-docs:
-	@export BUILD=$(BUILD) && . $(QEMU)/lib.sh && shmdev_ksrc
+# The kernel's files the build reads (the kselftest harness, checkpatch,
+# kernel-doc and its Sphinx extension), from Debian's linux-source; the
+# stamp's name changes with the list.
+KSRC := $(BUILD)/ksrc
+KSRC_TARBALL := /usr/src/linux-source-6.12.tar.xz
+KSRC_FILES := tools/testing/selftests/kselftest_harness.h \
+	tools/testing/selftests/kselftest.h scripts/checkpatch.pl \
+	scripts/spelling.txt scripts/const_structs.checkpatch scripts/kernel-doc \
+	Documentation/sphinx/kerneldoc.py Documentation/sphinx/kernellog.py
+
+$(KSRC)/.stamp-docs: $(KSRC_TARBALL)
+	rm -rf $(KSRC) && mkdir -p $(KSRC)
+	tar -xJf $< -C $(KSRC) --strip-components=1 --wildcards \
+		$(foreach f,$(KSRC_FILES),'*/$(f)')
+	touch $@
+
+# What the guest carries in /tests: the selftests, the library's
+# programs and the bench, in build/selftests.
+guest-programs: $(KSRC)/.stamp-docs
+	$(MAKE) -C selftests O=$(BUILD)/selftests \
+		KSFT=$(KSRC)/tools/testing/selftests
+	$(MAKE) -C bench O=$(BUILD)/selftests
+
+docs: $(KSRC)/.stamp-docs
 	perl $(BUILD)/ksrc/scripts/kernel-doc -none -Wall -Werror \
 		uapi/linux/shmdev.h module/*.[ch]
 	sphinx-build -q -W --keep-going -b html Documentation $(BUILD)/docs
@@ -123,10 +151,11 @@ demo:
 	@$(QEMU)/check.sh demo
 
 bench:
-	@BENCH_ARGS="$(BENCH_ARGS)" $(QEMU)/check.sh bench
+	@SHMDEV_GUEST_ARGS="$(BENCH_ARGS)" $(QEMU)/check.sh bench
 
 clean:
 	rm -rf $(BUILD)
 
 .PHONY: all modules modules_install userspace install dkms-source uninstall docs \
+	guest-programs \
 	check check-debug check-all vm demo bench clean

@@ -1,65 +1,54 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shell helpers shared by the build and the QEMU runner. Source, don't run.
+# Shell helpers of the QEMU runner (check.sh, run.sh, debug-kernel.sh).
+# Source, don't run. A kernel is a line of two words, "release tree": what
+# uname -r says when it runs, and the build tree the module is built in.
 
 # shellcheck disable=SC2034
 SHMDEV_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+QEMU_DIR=$SHMDEV_TOP/selftests/qemu
 BUILD=${BUILD:-$SHMDEV_TOP/build}
 KSRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
 
-# The Debian kernels to build for and boot: every version that has both an
-# image in /boot and a headers tree, newest of each major.minor series.
-shmdev_kernels()
+# Mode $1's line of ./modes: mode kernel runs shows judge fuzz boot...
+mode_line()
+{
+	grep "^$1[[:space:]]" "$QEMU_DIR/modes" ||
+		{ echo "no mode '$1' in $QEMU_DIR/modes" >&2; return 1; }
+}
+
+# The Debian kernels: every release with both an image in /boot and a
+# headers tree, the newest of each major.minor series.
+debian_kernels()
 {
 	for kdir in /usr/src/linux-headers-*; do
 		[ -f "$kdir/Module.symvers" ] || continue
 		kver=${kdir#/usr/src/linux-headers-}
-		[ -f "/boot/vmlinuz-$kver" ] && echo "$kver"
+		[ -f "/boot/vmlinuz-$kver" ] && echo "$kver $kdir"
 	done | sort -V | awk -F. '{ s = $1 "." $2; last[s] = $0; order[s] = NR }
 		END { for (s in last) print order[s], last[s] }' |
-		sort -n | cut -d' ' -f2
+		sort -n | cut -d' ' -f2-
 }
 
-# The kernel of a series ("6.1", "6.12") or of an exact version.
-shmdev_kernel_of()
+# The kernel of a series ("6.1", "6.12"), of an exact release, or "debug"
+# (built, or taken from the cache, by debug-kernel.sh).
+kernel_of()
 {
-	for k in $(shmdev_kernels); do
-		case "$k" in "$1"|"$1".*|"$1"-*) echo "$k"; return 0 ;; esac
-	done
-	echo "no installed Debian kernel matches '$1' (have: $(shmdev_kernels | tr '\n' ' '))" >&2
-	return 1
+	[ "$1" = debug ] && { "$QEMU_DIR/debug-kernel.sh" | tail -n 1; return; }
+	debian_kernels | awk -v s="$1" '$1 == s || index($1, s ".") == 1 ||
+		index($1, s "-") == 1 { print; found = 1; exit } END { exit !found }' ||
+		{ echo "no installed Debian kernel matches '$1'" >&2; return 1; }
 }
 
-shmdev_kdir()
+# The kernels mode $1 boots, by ./modes; $2 is the one asked for, for "any".
+mode_kernels()
 {
-	echo "/usr/src/linux-headers-$1"
-}
-
-# Extract from Debian's linux-source tarball the files the build reads
-# (kselftest harness, checkpatch, kernel-doc and its Sphinx extension);
-# cached under $BUILD/ksrc by tarball.
-shmdev_ksrc()
-{
-	# The stamp names the set of files too: a new one extracts again.
-	stamp="$BUILD/ksrc/.stamp-docs-$(stat -c %Y-%s "$KSRC_TARBALL")"
-	[ -f "$stamp" ] && return 0
-	rm -rf "$BUILD/ksrc"
-	mkdir -p "$BUILD/ksrc"
-	tar -xJf "$KSRC_TARBALL" -C "$BUILD/ksrc" --strip-components=1 \
-		--wildcards \
-		'*/tools/testing/selftests/kselftest_harness.h' \
-		'*/tools/testing/selftests/kselftest.h' \
-		'*/scripts/checkpatch.pl' \
-		'*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch' \
-		'*/scripts/kernel-doc' \
-		'*/Documentation/sphinx/kerneldoc.py' \
-		'*/Documentation/sphinx/kernellog.py'
-	touch "$stamp"
-}
-
-# The release a kernel build tree $1 was configured for: the name uname -r
-# gives when it runs, and the name of the module's object tree in $BUILD.
-shmdev_kver_of()
-{
-	sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$1/include/generated/utsrelease.h"
+	asked=${2:-6.12}
+	line=$(mode_line "$1") || return 1
+	# shellcheck disable=SC2086 # the line's fields
+	set -- $line
+	case $2 in
+	debian) debian_kernels ;;
+	any) kernel_of "$asked" ;;
+	*) kernel_of "$2" ;;
+	esac
 }

@@ -2,8 +2,9 @@
 #
 # Judge one guest run from its TAP log (the input) and its console log.
 # Variables: kver, qrc (QEMU's exit status), console (console log path),
-# order (file listing the test binaries that had to run), lane (check or
-# debug: the debug lane must also show an empty kmemleak report).
+# order (file listing the test binaries that had to run), judge (tap, or
+# leaks: the run must also show an empty kmemleak report). Exits 1 on a
+# failure.
 # Every test binary must begin, finish, print its plan and account for every
 # planned test. A SKIP counts as a failure: the guest is built for these tests,
 # so a skip means the setup is broken. A guest that dies, hangs or leaves a
@@ -47,7 +48,7 @@ END {
 			bad(t " exited " endrc[t] " with no failed test")
 	}
 	if (rmmod) good("rmmod shmdev after the tests"); else bad("rmmod shmdev after the tests")
-	if (lane == "debug") {
+	if (judge == "leaks") {
 		if (!kmemleak) bad("kmemleak scanned after rmmod")
 		else if (leaks) bad("kmemleak found " leaks " leaked object(s)")
 		else good("kmemleak clean after rmmod")
@@ -66,4 +67,5 @@ END {
 		if (line ~ pat) { splats++; print "# kernel log: " line }
 	if (splats) bad("kernel log has " splats " splat line(s)"); else good("kernel log clean")
 	print "SHMDEV-RESULT " kver " passed=" passed + 0 " failed=" failed + 0
+	exit failed > 0
 }
