@@ -14,7 +14,7 @@ WRAPPERS = {
     'VERSION': ['shmdev_version'],
     'CREATE': ['shmdev_create'],
     'OPEN': ['shmdev_open', 'shmdev_open_owned'],
-    'UNLINK': ['shmdev_unlink'],
+    'UNLINK': ['shmdev_unlink', 'shmdev_unlink_fd'],
     'STAT': ['shmdev_stat', 'shmdev_stat_name'],
     'LIST': ['shmdev_list_open'],
     'GET_ACL': ['shmdev_acl_get'],

@@ -61,12 +61,10 @@ static int shmdev_new(const char *name, size_t size, unsigned int flags)
 }
 
 /* UNLINK through the region's own fd, as a region fd allows. */
-static void shmdev_unlink_fd(int fd)
+static void unlink_by_fd(int fd)
 {
-	struct shmdev_unlink u = { .name = 0 };
-
-	if (ioctl(fd, SHMDEV_IOC_UNLINK, &u))
-		die("SHMDEV_IOC_UNLINK");
+	if (shmdev_unlink_fd(fd, 0))
+		die("shmdev_unlink_fd");
 }
 
 /* --- lifecycle ------------------------------------------------------------- */
@@ -85,7 +83,7 @@ static void cycle_shmdev(size_t size)
 	int fd = shmdev_new("bench-lifecycle", size, 0);
 
 	map_touch_unmap(fd, size);
-	shmdev_unlink_fd(fd);
+	unlink_by_fd(fd);
 	close(fd);
 }
 
@@ -230,7 +228,7 @@ static void steps_shmdev(size_t size, double *t)
 	TIMED(t[1], p = map_fd(fd, size));
 	TIMED(t[2], touch(p, size));
 	TIMED(t[3], munmap(p, size));
-	TIMED(t[4], shmdev_unlink_fd(fd));
+	TIMED(t[4], unlink_by_fd(fd));
 	TIMED(t[5], close(fd));
 }
 

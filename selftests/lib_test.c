@@ -329,6 +329,32 @@ TEST(unlink_removes_the_name)
 	close(fd);
 }
 
+TEST(unlink_fd_removes_its_regions_name_and_no_other)
+{
+	int fd = shmdev_create(NAME("uf"), 4096, 0600, 0, 0);
+	int ro, again, null = open("/dev/null", O_RDONLY);
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, null);
+	ro = shmdev_open(NAME("uf"), SHMDEV_ACCESS_READ);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-EACCES, shmdev_unlink_fd(ro, 0));
+	EXPECT_EQ(-EINVAL, shmdev_unlink_fd(fd, SHMDEV_UNLINK_ORPHANED));
+	EXPECT_EQ(0, shmdev_unlink_fd(fd, 0));
+	EXPECT_EQ(-ENOENT, shmdev_open(NAME("uf"), SHMDEV_ACCESS_READ));
+	/* The name taken again belongs to another region: left alone. */
+	again = shmdev_create(NAME("uf"), 4096, 0600, 0, 0);
+	ASSERT_LE(0, again);
+	EXPECT_EQ(-ENOENT, shmdev_unlink_fd(fd, 0));
+	EXPECT_EQ(0, shmdev_unlink_fd(again, 0));
+	EXPECT_EQ(-EBADF, shmdev_unlink_fd(-1, 0));
+	EXPECT_EQ(-ENOTTY, shmdev_unlink_fd(null, 0));
+	close(null);
+	close(again);
+	close(ro);
+	close(fd);
+}
+
 TEST(unlink_keep_sems_keeps_semaphores)
 {
 	int fd = shmdev_create(NAME("k"), 4096, 0600, 0, 1);

@@ -53,6 +53,7 @@ int shmdev_open_or_create(const char *name, uint64_t size, unsigned int mode,
 			  unsigned int flags, unsigned int nsems,
 			  unsigned int access, int *created);
 int shmdev_unlink(const char *name, unsigned int flags);
+int shmdev_unlink_fd(int fd, unsigned int flags);
 int shmdev_stat(int fd, struct shmdev_stat *st);
 int shmdev_stat_name(const char *name, struct shmdev_stat *st);
 

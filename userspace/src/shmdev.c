@@ -254,6 +254,13 @@ int shmdev_unlink(const char *name, unsigned int flags)
 	return __shmdev_control_ioctl(SHMDEV_IOC_UNLINK, &u);
 }
 
+int shmdev_unlink_fd(int fd, unsigned int flags)
+{
+	struct shmdev_unlink u = { .flags = flags };
+
+	return __shmdev_ioctl(fd, SHMDEV_IOC_UNLINK, &u);
+}
+
 int shmdev_stat(int fd, struct shmdev_stat *st)
 {
 	struct shmdev_stat s = { 0 };
