@@ -16,7 +16,7 @@ kver=$2
 image=$3/arch/x86/boot/bzImage
 [ -f "$image" ] || image=/boot/vmlinuz-$kver
 line=$(mode_line "$mode")
-read -r _ _ runs shows judge fuzz boot <<EOF
+read -r _ _ runs shows judge fuzz python boot <<EOF
 $line
 EOF
 vm=$BUILD/vm/$kver
@@ -28,13 +28,25 @@ mkdir -p "$root/bin" "$root/tests" "$root/proc" "$root/sys" "$root/dev" \
 	"$root/lib/x86_64-linux-gnu" "$root/lib64"
 cp /bin/busybox "$root/bin/busybox"
 cp "$QEMU_DIR/init" "$QEMU_DIR/modes" "$BUILD/$kver/shmdev.ko" "$root/"
-cp "$BUILD"/selftests/* "$root/tests/"
+cp -r "$BUILD"/selftests/* "$root/tests/"
 echo "${SHMDEV_GUEST_ARGS:-}" >"$root/tests/args"
-# The dynamically linked programs need libshmdev and glibc.
+# The dynamically linked programs need libshmdev and glibc, Python its
+# standard library, numpy and the libraries of both.
 cp "$BUILD/userspace/libshmdev.so.1" "$root/lib/x86_64-linux-gnu/"
-LD_LIBRARY_PATH="$BUILD/userspace" ldd "$BUILD/selftests/lib_test" |
-	awk '$2 == "=>" && $3 ~ /^\/lib/ { print $3 } $1 ~ /^\/lib/ { print $1 }' |
-	while read -r lib; do
+set -- "$BUILD/selftests/lib_test"
+if [ "$python" = yes ]; then
+	py=$(readlink -f /usr/bin/python3)
+	numpy=/usr/lib/python3/dist-packages/numpy
+	mkdir -p "$root/usr/bin" "$root$numpy"
+	cp "$py" "$root/usr/bin/python3"
+	cp -a "/usr/lib/${py##*/}" "$root/usr/lib/"
+	cp -a "$numpy" "$root${numpy%/*}/"
+	set -- "$@" "$py" $(find "/usr/lib/${py##*/}" "$numpy" -name '*.so')
+fi
+LD_LIBRARY_PATH="$BUILD/userspace" ldd "$@" |
+	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/lib/ && $1 !~ /:$/ { print $1 }' |
+	sort -u | while read -r lib; do
+		mkdir -p "$root${lib%/*}"
 		cp -L "$lib" "$root$lib"
 	done
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$vm/initrd.cpio"
