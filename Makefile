@@ -22,7 +22,8 @@
 #   make modules_install  install the module built for KDIR
 #   make install          the module (for KDIR, if it exists), libshmdev,
 #                         its headers and pkg-config file, shmdevctl, the
-#                         man pages, the udev rule and the DKMS sources
+#                         man pages, the udev rule, the DKMS sources and
+#                         the Python package (PYTHONDIR)
 #   make uninstall        remove what make install put there
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -34,6 +35,9 @@ KERNEL ?= 6.12
 PREFIX ?= /usr/local
 UDEVDIR ?= /etc/udev/rules.d
 DKMSDIR ?= /usr/src
+PYTHON ?= /usr/bin/python3
+PYTHONDIR ?= $(PREFIX)/lib/$(shell $(PYTHON) -c \
+	'import sys; print("python%d.%d" % sys.version_info[:2])')/dist-packages
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
 MODDIR := updates
 
@@ -86,7 +90,17 @@ install: userspace
 	fi
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) VERSION=$(VERSION) install
 	install -D -m 0644 userspace/udev/60-shmdev.rules $(DESTDIR)$(UDEVDIR)/60-shmdev.rules
-	$(MAKE) --no-print-directory dkms-source
+	$(MAKE) --no-print-directory dkms-source python-install
+
+# The Python package, as pip would install its wheel (python/README.md),
+# into PYTHONDIR: Debian's Python looks in /usr/local/lib/python3.X.
+python-install:
+	mkdir -p $(BUILD)/python $(DESTDIR)$(PYTHONDIR)
+	cd python && $(PYTHON) -B -c 'import build_backend as b, sys; \
+		print(b.build_wheel(sys.argv[1]))' $(BUILD)/python >$(BUILD)/python/wheel
+	$(PYTHON) -m zipfile -e $(BUILD)/python/$$(cat $(BUILD)/python/wheel) \
+		$(DESTDIR)$(PYTHONDIR)
+	echo make >$(DESTDIR)$(PYTHONDIR)/$$(cut -d- -f1,2 $(BUILD)/python/wheel).dist-info/INSTALLER
 
 # The module's sources where DKMS looks for them.
 dkms-source:
@@ -100,6 +114,7 @@ uninstall:
 	$(MAKE) -C userspace O=$(BUILD)/userspace PREFIX=$(PREFIX) VERSION=$(VERSION) uninstall
 	rm -f $(DESTDIR)$(UDEVDIR)/60-shmdev.rules
 	rm -rf $(DESTDIR)$(DKMSDIR)/shmdev-$(VERSION)
+	rm -rf $(DESTDIR)$(PYTHONDIR)/shmdev $(DESTDIR)$(PYTHONDIR)/shmdev-*.dist-info
 	@if [ -f $(KDIR)/Makefile ]; then \
 		k=$(call kver,$(KDIR)); \
 		rm -f $(DESTDIR)/lib/modules/$$k/$(MODDIR)/shmdev.ko*; \
@@ -157,5 +172,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all modules modules_install userspace install dkms-source uninstall docs \
-	guest-programs \
+	guest-programs python-install \
 	check check-debug check-all vm demo bench clean

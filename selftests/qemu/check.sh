@@ -127,12 +127,16 @@ install_uninstall()
 	r=0
 	make --no-print-directory "$@" install || r=1
 	u=usr/local
+	# Where Debian's Python looks in /usr/local, and make install puts it.
+	pydir=$(/usr/bin/python3 -c 'import sys
+print(next(p[1:] for p in sys.path if p.startswith("/usr/local/")))')
 	for f in $u/lib/libshmdev.so.1 $u/lib/libshmdev.so $u/lib/libshmdev.a \
 		$u/include/libshmdev.h $u/include/libshmdev-semaphore.h \
 		$u/include/linux/shmdev.h $u/lib/pkgconfig/libshmdev.pc \
 		$u/bin/shmdevctl $u/share/man/man1/shmdevctl.1 \
 		$u/share/man/man7/libshmdev.7 $u/share/man/man3/shmdev_psem_open.3 \
-		etc/udev/rules.d/60-shmdev.rules "usr/src/shmdev-$VERSION/dkms.conf"; do
+		etc/udev/rules.d/60-shmdev.rules "usr/src/shmdev-$VERSION/dkms.conf" \
+		"$pydir/shmdev/py.typed"; do
 		[ -e "$stage/$f" ] || { echo "missing $f"; r=1; }
 	done
 	ls "$stage/lib/modules/$kver/updates/shmdev.ko"* || r=1
@@ -153,6 +157,24 @@ install_uninstall()
 	left=$(find "$stage" ! -type d)
 	[ -z "$left" ] || { echo "left behind: $left"; r=1; }
 	rm -rf "$stage"
+	return $r
+}
+
+# pip install ./python into a new venv with no package index and import
+# it from there; its annotations check, and its ctypes structures have the
+# C headers' sizes and offsets.
+python_package()
+{
+	venv=$(mktemp -d)
+	export SHMDEV_LIBRARY="$BUILD/userspace/libshmdev.so.1"
+	/usr/bin/python3 -m venv "$venv" &&
+		"$venv/bin/pip" install --no-index ./python && "$venv/bin/python" \
+		-c 'import shmdev, sys; assert shmdev.__file__.startswith(sys.argv[1])' \
+		"$venv" && mypy --strict python/shmdev &&
+		cc -Iuserspace/include -Iuapi -o "$venv/abi" python/tests/abi_sizes.c &&
+		[ "$("$venv/abi")" = "$(/usr/bin/python3 python/tests/abi_sizes.py)" ]
+	r=$?
+	rm -rf "$venv"
 	return $r
 }
 
@@ -227,6 +249,8 @@ lane_check()
 	done <<EOF
 $kernels
 EOF
+	step "pip install ./python offline into a venv; mypy --strict clean; ctypes layouts match C" \
+		python.log python_package
 	# shellcheck disable=SC2046 # a kernel's two words
 	step "make install: files in place, pkg-config builds a program; make uninstall removes them" \
 		install.log install_uninstall $(echo "$kernels" | head -n 1)
