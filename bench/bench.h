@@ -112,5 +112,6 @@ void bench_lifecycle(void);
 void bench_first_touch(void);
 void bench_stream(void);
 void bench_scale(void);
+void bench_python(void);
 
 #endif

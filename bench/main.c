@@ -389,6 +389,7 @@ static const struct {
 	{ "stream", bench_stream },
 	{ "scale", bench_scale },
 	{ "wakeup", bench_wakeup },
+	{ "python", bench_python },
 };
 
 #define NWORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
