@@ -154,7 +154,7 @@ docs: $(KSRC)/.stamp-docs
 	perl $(BUILD)/ksrc/scripts/kernel-doc -none -Wall -Werror \
 		uapi/linux/shmdev.h module/*.[ch]
 	sphinx-build -q -W --keep-going -b html Documentation $(BUILD)/docs
-	python3 Documentation/check_errnos.py $(CURDIR)
+	python3 Documentation/check_man.py $(CURDIR)
 
 check-all:
 	@$(QEMU)/check.sh all

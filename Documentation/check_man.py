@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# make docs: every errno that userspace-api.rst documents for an ioctl
-# must appear in the ERRORS of each library page that wraps the ioctl,
-# unless the library makes it impossible (EXEMPT, with the reason). Each
-# ioctl's errors are the table after its "Errors:".
+# make docs: the library's man pages. Every function libshmdev.map
+# exports has a page (or a .so link to one) with a RETURN VALUE section,
+# groff -ww is silent on every page, and every errno that
+# userspace-api.rst documents for an ioctl appears in the ERRORS of each
+# library page that wraps it, unless the library makes it impossible
+# (EXEMPT, with the reason). Each ioctl's errors are the table after its
+# "Errors:".
 
+import glob
 import os
 import re
+import subprocess
 import sys
 
 WRAPPERS = {
@@ -48,12 +53,39 @@ EXEMPT = {
 }
 
 
+def page_text(man, name):
+    """Man page @name's text, following a .so link; '' if there is none."""
+    path = os.path.join(man, name + '.3')
+    text = open(path).read() if os.path.exists(path) else ''
+    so = re.search(r'^\.so man3/(\S+)', text, re.M)
+    return page_text(man, so.group(1)[:-2]) if so else text
+
+
+def pages(top, man):
+    """Print what is wrong with the pages themselves; the count."""
+    bad = 0
+    mapfile = open(os.path.join(top, 'userspace', 'libshmdev.map')).read()
+    for sym in re.findall(r'^\t\t(shmdev_[a-z_]*);$', mapfile, re.M):
+        if not os.path.exists(os.path.join(man, sym + '.3')):
+            print('no page for %s' % sym)
+            bad += 1
+        elif '\n.SH RETURN VALUE' not in page_text(man, sym):
+            print('%s(3): no RETURN VALUE' % sym)
+            bad += 1
+    for page in sorted(glob.glob(os.path.join(man, '*.[137]'))):
+        if re.search(r'^\.so', open(page).read(), re.M):
+            continue
+        out = subprocess.run(['groff', '-man', '-ww', '-z', page],
+                             capture_output=True, text=True)
+        if out.returncode or out.stdout or out.stderr:
+            print(page + ': ' + out.stdout + out.stderr, end='')
+            bad += 1
+    return bad
+
+
 def page_errors(man, name):
     """The errno names in the ERRORS section of man page @name."""
-    text = open(os.path.join(man, name + '.3')).read()
-    so = re.search(r'^\.so man3/(\S+)', text, re.M)
-    if so:
-        text = open(os.path.join(man, so.group(1))).read()
+    text = page_text(man, name)
     if '.SH ERRORS' not in text:
         return set()
     section = text.split('.SH ERRORS')[1].split('\n.SH ')[0]
@@ -64,7 +96,7 @@ def main(top):
     rst = open(os.path.join(top, 'Documentation', 'userspace-api.rst')).read()
     man = os.path.join(top, 'userspace', 'man')
     parts = re.split(r'\nSHMDEV_IOC_(\w+)\n-+\n', rst)
-    bad = 0
+    bad = pages(top, man)
     for ioctl, body in zip(parts[1::2], parts[2::2]):
         table = re.search(r'Errors:\n\n=+  =+\n(.*?)\n=+  =+\n', body, re.S)
         if not table:
