@@ -3,15 +3,19 @@
  * shmdev semaphores: counting semaphores on kernel wait queues, nsems per
  * region, operated through a bound handle.
  *
- * Each semaphore has its own lock (the wait queue's spinlock), held only
- * for O(1) work or for handing units to waiters, never while sleeping and
- * never with another semaphore's lock. A post hands its units straight to
- * the oldest waiters, which leave the queue already holding them, so the
- * value is 0 while anyone waits: a newcomer cannot take a unit ahead of a
- * sleeper (FIFO, no barging), and a woken waiter never has to compete
- * again (no lost or stolen wakeups). A waiter that is interrupted, times
- * out or sees the region unlinked leaves the queue itself, under the lock,
- * unless a post already handed it a unit, which it then keeps.
+ * Each semaphore has its own spinlock, held only for short work or for
+ * handing units to waiters, never while sleeping and never with another
+ * semaphore's lock. Sleepers queue in futex's order: real-time tasks
+ * (SCHED_FIFO, SCHED_RR, and SCHED_DEADLINE before them) by their
+ * priority, highest first, every other task at one priority below them
+ * all, and arrival order among equals. A post hands its units
+ * straight to the first waiters, which leave the queue already holding
+ * them, so the value is 0 while anyone waits: a newcomer cannot take a
+ * unit ahead of a sleeper (no barging), and a woken waiter never has to
+ * compete again (no lost or stolen wakeups). A waiter that is
+ * interrupted, times out or sees the region unlinked leaves the queue
+ * itself, under the lock, unless a post already handed it a unit, which
+ * it then keeps.
  *
  * SEM_UNDO adjustments are kept per region fd (an open file description,
  * so shared across dup and fork, like a file lock) and reversed when its
@@ -23,18 +27,22 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
+#include <linux/list.h>
 #include <linux/nospec.h>
 #include <linux/sched.h>
+#include <linux/sched/prio.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/uaccess.h>
-#include <linux/wait.h>
 
 #include "shmdev.h"
 
 /**
  * struct shmdev_sem_waiter - a task sleeping in SEM_WAIT
- * @wait: its entry in the semaphore's wait queue
+ * @entry: its entry in the semaphore's queue
+ * @prio: its place in the queue's order, as futex ranks waiters: the
+ *	task's priority if it is real-time, else %MAX_RT_PRIO for all
  * @task: the sleeping task
  * @result: what its SEM_WAIT returns (0 or %SHMDEV_SEM_UNDONE), set by
  *	the post that hands it a unit, before @granted
@@ -43,7 +51,8 @@
  *	once without taking the semaphore's lock
  */
 struct shmdev_sem_waiter {
-	struct wait_queue_entry wait;
+	struct list_head entry;
+	int prio;
 	struct task_struct *task;
 	int result;
 	bool granted;
@@ -65,8 +74,11 @@ struct shmdev_sem *shmdev_sems_new(u32 nsems)
 	sems = kvcalloc(nsems, sizeof(*sems), GFP_KERNEL_ACCOUNT);
 	if (!sems)
 		return ERR_PTR(-ENOMEM);
-	for (i = 0; i < nsems; i++)
-		init_waitqueue_head(&sems[i].wq);
+	for (i = 0; i < nsems; i++) {
+		spin_lock_init(&sems[i].lock);
+		INIT_LIST_HEAD(&sems[i].rt_queue);
+		INIT_LIST_HEAD(&sems[i].queue);
+	}
 	return sems;
 }
 
@@ -84,27 +96,33 @@ static int shmdev_sem_take_status(struct shmdev_sem *sem)
 {
 	int ret = sem->undone ? SHMDEV_SEM_UNDONE : 0;
 
-	lockdep_assert_held(&sem->wq.lock);
+	lockdep_assert_held(&sem->lock);
 	sem->undone = false;
 	return ret;
 }
 
 /*
- * Hand up to @n units to the oldest waiters; the number handed. As in the
+ * Hand up to @n units to the first waiters; the number handed. As in the
  * kernel's rwsem, the task is pinned before @granted is published: from
  * then on the waiter may return and its stack entry vanish.
  */
 static u32 shmdev_sem_hand_off(struct shmdev_sem *sem, u32 n)
 {
-	struct shmdev_sem_waiter *w, *tmp;
+	struct shmdev_sem_waiter *w;
 	struct task_struct *task;
 	u32 given = 0;
 
-	lockdep_assert_held(&sem->wq.lock);
-	list_for_each_entry_safe(w, tmp, &sem->wq.head, wait.entry) {
-		if (given == n)
+	lockdep_assert_held(&sem->lock);
+	while (given < n) {
+		w = list_first_entry_or_null(&sem->rt_queue,
+					     struct shmdev_sem_waiter, entry);
+		if (!w)
+			w = list_first_entry_or_null(&sem->queue,
+						     struct shmdev_sem_waiter,
+						     entry);
+		if (!w)
 			break;
-		list_del_init(&w->wait.entry);
+		list_del_init(&w->entry);
 		sem->waiters--;
 		w->result = shmdev_sem_take_status(sem);
 		task = get_task_struct(w->task);
@@ -120,7 +138,7 @@ static u32 shmdev_sem_hand_off(struct shmdev_sem *sem, u32 n)
 /* Add @n units (the caller checked the limit): waiters first. */
 static void shmdev_sem_add(struct shmdev_sem *sem, u32 n)
 {
-	lockdep_assert_held(&sem->wq.lock);
+	lockdep_assert_held(&sem->lock);
 	sem->value += n - shmdev_sem_hand_off(sem, n);
 }
 
@@ -138,19 +156,21 @@ void shmdev_sems_remove(struct shmdev_region *r)
 	for (i = 0; i < r->nsems; i++) {
 		struct shmdev_sem *sem = &r->sems[i];
 
-		spin_lock(&sem->wq.lock);
+		spin_lock(&sem->lock);
 		sem->removed = true;
 		/* They dequeue themselves, under this lock: still alive. */
-		list_for_each_entry(w, &sem->wq.head, wait.entry)
+		list_for_each_entry(w, &sem->rt_queue, entry)
 			wake_up_process(w->task);
-		spin_unlock(&sem->wq.lock);
+		list_for_each_entry(w, &sem->queue, entry)
+			wake_up_process(w->task);
+		spin_unlock(&sem->lock);
 	}
 }
 
 /* Reverse one semaphore's undo adjustment @adj. */
 static void shmdev_sem_undo_one(struct shmdev_sem *sem, s64 adj)
 {
-	lockdep_assert_held(&sem->wq.lock);
+	lockdep_assert_held(&sem->lock);
 	if (sem->removed)
 		return;
 	sem->undone = true;
@@ -185,9 +205,9 @@ void shmdev_sem_undo(struct shmdev_file *sf)
 
 		if (!adj)
 			continue;
-		spin_lock(&sem->wq.lock);
+		spin_lock(&sem->lock);
 		shmdev_sem_undo_one(sem, adj);
-		spin_unlock(&sem->wq.lock);
+		spin_unlock(&sem->lock);
 	}
 	kvfree(sf->undo);
 	sf->undo = NULL;
@@ -236,8 +256,38 @@ static atomic64_t *shmdev_sem_undo_of(struct shmdev_file *sf,
 /* Every call on @sem, whose lock is held, fails once it is removed. */
 static int shmdev_sem_live(struct shmdev_sem *sem)
 {
-	lockdep_assert_held(&sem->wq.lock);
+	lockdep_assert_held(&sem->lock);
 	return sem->removed ? -EIDRM : 0;
+}
+
+/*
+ * Queue @w behind every waiter of its rank or higher. Tasks that are not
+ * real-time, all of one rank, join the tail of their own queue; a
+ * real-time one walks back from the tail of the real-time queue, a step
+ * per real-time waiter it goes ahead of, so that only tasks allowed to
+ * be real-time can make that walk long. futex's plist would make it a
+ * step per distinct priority, but plist_add() is not exported to modules.
+ */
+static void shmdev_sem_enqueue(struct shmdev_sem *sem,
+			       struct shmdev_sem_waiter *w)
+{
+	struct list_head *after = &sem->rt_queue;
+	struct shmdev_sem_waiter *o;
+
+	lockdep_assert_held(&sem->lock);
+	w->prio = min(current->normal_prio, MAX_RT_PRIO);
+	sem->waiters++;
+	if (w->prio == MAX_RT_PRIO) {
+		list_add_tail(&w->entry, &sem->queue);
+		return;
+	}
+	list_for_each_entry_reverse(o, &sem->rt_queue, entry) {
+		if (o->prio <= w->prio) {
+			after = &o->entry;
+			break;
+		}
+	}
+	list_add(&w->entry, after);
 }
 
 /*
@@ -249,20 +299,17 @@ static int shmdev_sem_live(struct shmdev_sem *sem)
  */
 static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
 			    clockid_t clock)
-	__releases(&sem->wq.lock)
+	__releases(&sem->lock)
 {
 	struct shmdev_sem_waiter w = { .task = current, .granted = false };
 	bool expired = false;
 	int ret;
 
-	lockdep_assert_held(&sem->wq.lock);
-	init_wait(&w.wait);
-	w.wait.flags |= WQ_FLAG_EXCLUSIVE;
-	list_add_tail(&w.wait.entry, &sem->wq.head);
-	sem->waiters++;
+	lockdep_assert_held(&sem->lock);
+	shmdev_sem_enqueue(sem, &w);
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		spin_unlock(&sem->wq.lock);
+		spin_unlock(&sem->lock);
 		if (!deadline)
 			schedule();
 		else
@@ -273,9 +320,9 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
 		/* Pairs with the release in shmdev_sem_hand_off(). */
 		if (smp_load_acquire(&w.granted))
 			return w.result;
-		spin_lock(&sem->wq.lock);
+		spin_lock(&sem->lock);
 		if (w.granted) {
-			spin_unlock(&sem->wq.lock);
+			spin_unlock(&sem->lock);
 			return w.result;
 		}
 		if (sem->removed)
@@ -288,9 +335,9 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
 			continue;
 		break;
 	}
-	list_del(&w.wait.entry);
+	list_del(&w.entry);
 	sem->waiters--;
-	spin_unlock(&sem->wq.lock);
+	spin_unlock(&sem->lock);
 	return ret;
 }
 
@@ -329,7 +376,7 @@ static int shmdev_sem_down(struct shmdev_sem *sem,
 	bool forever = args->timeout > KTIME_MAX;
 	int ret;
 
-	spin_lock(&sem->wq.lock);
+	spin_lock(&sem->lock);
 	ret = shmdev_sem_live(sem);
 	if (ret)
 		goto out_unlock;
@@ -344,7 +391,7 @@ static int shmdev_sem_down(struct shmdev_sem *sem,
 		return shmdev_sem_sleep(sem, forever ? NULL : &deadline, clock);
 	}
 out_unlock:
-	spin_unlock(&sem->wq.lock);
+	spin_unlock(&sem->lock);
 	return ret;
 }
 
@@ -402,7 +449,7 @@ int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *uarg)
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
 
-	spin_lock(&sem->wq.lock);
+	spin_lock(&sem->lock);
 	ret = shmdev_sem_live(sem);
 	if (ret)
 		goto out_unlock;
@@ -415,7 +462,7 @@ int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *uarg)
 	if (args.flags & SHMDEV_SEM_UNDO)
 		atomic64_sub(args.count, shmdev_sem_undo_of(sf, sem));
 out_unlock:
-	spin_unlock(&sem->wq.lock);
+	spin_unlock(&sem->lock);
 	return ret;
 }
 
@@ -441,12 +488,12 @@ int shmdev_ioc_sem_get(struct shmdev_file *sf, void __user *uarg)
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
 
-	spin_lock(&sem->wq.lock);
+	spin_lock(&sem->lock);
 	ret = shmdev_sem_live(sem);
 	args.value = sem->value;
 	args.waiters = sem->waiters;
 	args.status = sem->undone ? SHMDEV_SEM_UNDONE : 0;
-	spin_unlock(&sem->wq.lock);
+	spin_unlock(&sem->lock);
 	if (ret)
 		return ret;
 	args.pad = 0;
@@ -481,12 +528,12 @@ int shmdev_ioc_sem_set(struct shmdev_file *sf, void __user *uarg)
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
 
-	spin_lock(&sem->wq.lock);
+	spin_lock(&sem->lock);
 	ret = shmdev_sem_live(sem);
 	if (!ret) {
 		sem->value = 0;
 		shmdev_sem_add(sem, args.value);
 	}
-	spin_unlock(&sem->wq.lock);
+	spin_unlock(&sem->lock);
 	return ret;
 }

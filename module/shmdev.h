@@ -33,7 +33,7 @@
  *                             accounting, every region's @linked and @id
  *   fsnotify's own locks      taken to put a mark on a namespace
  *   shmdev_region.lock        the writers of a region's permissions
- *   shmdev_sem.wq.lock        one semaphore (spinlock; innermost, one at
+ *   shmdev_sem.lock           one semaphore (spinlock; innermost, one at
  *                             a time, never held while sleeping)
  * Page faults take no shmdev lock: they check rights under RCU and the
  * folio lock (see shmdev_region_revoke()). No spinlock is held across
@@ -48,14 +48,15 @@
 #include <linux/cred.h>
 #include <linux/fsnotify_backend.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/rbtree_types.h>
 #include <linux/rhashtable-types.h>
 #include <linux/shmdev.h>
+#include <linux/spinlock_types.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
-#include <linux/wait.h>
 
 #include "compat.h"
 
@@ -116,17 +117,21 @@ struct shmdev_ns {
 
 /**
  * struct shmdev_sem - one counting semaphore of a region
- * @wq: tasks sleeping in SEM_WAIT, oldest first; @wq.lock protects every
- *	field here
- * @value: units available; always 0 while @wq has waiters, because a
- *	post hands its units to the oldest waiters directly (FIFO, no
- *	barging)
- * @waiters: number of entries in @wq
+ * @lock: protects every field here
+ * @rt_queue: real-time tasks sleeping in SEM_WAIT, served first: highest
+ *	priority first, then oldest first, as futex ranks its waiters
+ * @queue: every other task sleeping in SEM_WAIT, oldest first, served
+ *	after @rt_queue
+ * @value: units available; always 0 while anyone sleeps, because a post
+ *	hands its units to the first waiters directly (no barging)
+ * @waiters: number of sleepers, in both queues
  * @removed: the region was unlinked; every call fails with EIDRM
  * @undone: an undo changed @value since a SEM_WAIT reported it
  */
 struct shmdev_sem {
-	struct wait_queue_head wq;
+	spinlock_t lock;		/* guards every field of this semaphore */
+	struct list_head rt_queue;
+	struct list_head queue;
 	u32 value;
 	u32 waiters;
 	bool removed;

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Semaphores: SEM_WAIT, SEM_POST, SEM_GET, SEM_SET, timeouts, signals,
- * FIFO order, undo on crash, EIDRM on unlink, conservation under load.
+ * FIFO and priority order, undo on crash, EIDRM on unlink, conservation
+ * under load.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -407,6 +409,123 @@ TEST(waiters_are_served_in_fifo_order)
 		ASSERT_EQ(0, sem_set_on(fd, 1, 0));
 	}
 	EXPECT_EQ(0, region_unlink(NAME("q")));
+	close(fd);
+}
+
+/*
+ * A child that takes scheduling @policy at @prio, waits on semaphore 0 of
+ * @fd, then posts @units units to semaphore 1 for the parent to read.
+ */
+static pid_t spawn_ranked_waiter(int fd, int policy, int prio, int units)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct sched_param sp = { .sched_priority = prio };
+
+		if (sched_setscheduler(0, policy, &sp))
+			_exit(3);
+		if (sem_wait_on(fd, 0, 0, FOREVER))
+			_exit(1);
+		_exit(sem_post_on(fd, 1, 0, units) ? 2 : 0);
+	}
+	return pid;
+}
+
+/* Poll until semaphore @index of @fd has value @v (10 s at most). */
+static bool wait_for_value(int fd, __u32 index, long v)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (sem_value(fd, index) == v)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+/*
+ * Post one unit to semaphore 0 of @fd; the id of the waiter it reached,
+ * read from semaphore 1 (-1 if none answered within 10 s).
+ */
+static int serve_one(int fd)
+{
+	int id = 0;
+
+	if (sem_post_on(fd, 0, 0, 1))
+		return -1;
+	for (int i = 0; i < 10000 && !id; i++) {
+		id = sem_value(fd, 1);
+		if (!id)
+			usleep(1000);
+	}
+	if (!id || sem_set_on(fd, 1, 0))
+		return -1;
+	return id - 1;
+}
+
+/*
+ * POSIX's sem_post() (the LTP Open POSIX test sem_post/8-1): with
+ * SCHED_FIFO and SCHED_RR sleepers, the highest priority one is served
+ * first; equals, and tasks of the other policies after all of them, in
+ * arrival order, as futex ranks its waiters.
+ */
+TEST(waiters_are_served_by_real_time_priority_then_arrival)
+{
+	static const struct {
+		int policy, prio;
+	} who[] = {
+		{ SCHED_OTHER, 0 }, { SCHED_FIFO, 10 }, { SCHED_FIFO, 30 },
+		{ SCHED_RR, 20 }, { SCHED_FIFO, 30 }, { SCHED_BATCH, 0 },
+		{ SCHED_RR, 10 },
+	};
+	static const int order[] = { 2, 4, 3, 1, 6, 0, 5 };
+	const int n = sizeof(who) / sizeof(who[0]);
+	int fd = sem_region(NAME("prio"), 2);
+	pid_t pids[7];
+
+	ASSERT_LE(0, fd);
+	for (int i = 0; i < n; i++) {
+		pids[i] = spawn_ranked_waiter(fd, who[i].policy, who[i].prio,
+					      i + 1);
+		ASSERT_LE(0, pids[i]);
+		ASSERT_TRUE(wait_for_waiters(fd, 0, i + 1)) TH_LOG("waiter %d", i);
+	}
+	for (int k = 0; k < n; k++) {
+		int id = serve_one(fd);
+
+		ASSERT_LE(0, id) TH_LOG("post %d reached no waiter", k);
+		EXPECT_EQ(order[k], id) TH_LOG("post %d", k);
+		EXPECT_EQ(0, reap(pids[id])) TH_LOG("waiter %d", id);
+	}
+	EXPECT_EQ(0, region_unlink(NAME("prio")));
+	close(fd);
+}
+
+/* One post of several units hands them out in the same order. */
+TEST(one_post_of_several_units_serves_the_highest_priority_first)
+{
+	static const int policy[] = { SCHED_OTHER, SCHED_OTHER, SCHED_FIFO };
+	int fd = sem_region(NAME("prio2"), 2);
+	pid_t pids[3];
+
+	ASSERT_LE(0, fd);
+	/* Waiter i posts 1 << i: the sum says who was served. */
+	for (int i = 0; i < 3; i++) {
+		pids[i] = spawn_ranked_waiter(fd, policy[i], i == 2 ? 50 : 0,
+					      1 << i);
+		ASSERT_LE(0, pids[i]);
+		ASSERT_TRUE(wait_for_waiters(fd, 0, i + 1));
+	}
+	/* Two units of three: the real-time waiter, then the oldest. */
+	ASSERT_EQ(0, sem_post_on(fd, 0, 0, 2));
+	EXPECT_TRUE(wait_for_value(fd, 1, 1 + 4))
+		TH_LOG("served: %ld (1: first, 2: second, 4: real-time)",
+		       sem_value(fd, 1));
+	ASSERT_EQ(0, sem_post_on(fd, 0, 0, 1));
+	for (int i = 0; i < 3; i++) {
+		EXPECT_EQ(0, reap(pids[i])) TH_LOG("waiter %d", i);
+	}
+	EXPECT_EQ(0, region_unlink(NAME("prio2")));
 	close(fd);
 }
 
