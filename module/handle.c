@@ -14,11 +14,13 @@
  */
 
 #include <linux/cred.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 
 #include "shmdev.h"
 
@@ -52,6 +54,8 @@ static struct shmdev_file *shmdev_handle_alloc(struct shmdev_region *r,
 	sf->access = access;
 	sf->ipc_owner = ipc_owner;
 	sf->cred = get_current_cred();
+	spin_lock_init(&sf->undo_lock);
+	INIT_LIST_HEAD(&sf->undos);
 	return sf;
 }
 
@@ -71,6 +75,39 @@ static int shmdev_handle_release(struct inode *inode, struct file *file)
 	atomic_long_dec(&shmdev_stats.handles);
 	shmdev_handle_free(sf);
 	shmdev_region_put(r);
+	return 0;
+}
+
+static int shmdev_same_file(const void *file, struct file *f, unsigned int fd)
+{
+	return f == file;
+}
+
+/**
+ * shmdev_files_hold - whether an fd table holds a descriptor of a file
+ * @files: the fd table
+ * @file: the file
+ *
+ * Return: true if a descriptor of @files refers to @file.
+ */
+bool shmdev_files_hold(struct files_struct *files, struct file *file)
+{
+	return iterate_fd(files, 0, shmdev_same_file, file);
+}
+
+/*
+ * A close of a descriptor in fd table @id (also as an exiting or exec'ing
+ * process closes its own): the table's SEM_UNDO adjustments are reversed
+ * once it holds no descriptor of the file, as POSIX record locks are
+ * released from this hook.
+ */
+static int shmdev_handle_flush(struct file *file, fl_owner_t id)
+{
+	struct shmdev_file *sf = file->private_data;
+
+	if (!id || list_empty(&sf->undos) || shmdev_files_hold(id, file))
+		return 0;
+	shmdev_sem_undo_owner(sf, id);
 	return 0;
 }
 
@@ -94,9 +131,9 @@ static long shmdev_handle_ioctl(struct file *file, unsigned int cmd,
 	case SHMDEV_IOC_SET_PERM:
 		return shmdev_ioc_set_perm(file, argp);
 	case SHMDEV_IOC_SEM_WAIT:
-		return shmdev_ioc_sem_wait(sf, argp);
+		return shmdev_ioc_sem_wait(file, argp);
 	case SHMDEV_IOC_SEM_POST:
-		return shmdev_ioc_sem_post(sf, argp);
+		return shmdev_ioc_sem_post(file, argp);
 	case SHMDEV_IOC_SEM_GET:
 		return shmdev_ioc_sem_get(sf, argp);
 	case SHMDEV_IOC_SEM_SET:
@@ -122,6 +159,7 @@ static void shmdev_handle_show_fdinfo(struct seq_file *m, struct file *file)
 
 static const struct file_operations shmdev_handle_fops = {
 	.owner		= THIS_MODULE,
+	.flush		= shmdev_handle_flush,
 	.release	= shmdev_handle_release,
 	.unlocked_ioctl	= shmdev_handle_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,

@@ -17,11 +17,13 @@
  * itself, under the lock, unless a post already handed it a unit, which
  * it then keeps.
  *
- * SEM_UNDO adjustments are kept per region fd (an open file description,
- * so shared across dup and fork, like a file lock) and reversed when its
- * last reference goes, with the last descriptor and mapping: a process
- * killed while holding a lock-like semaphore gives it back, and the next
- * SEM_WAIT learns of it.
+ * SEM_UNDO adjustments are kept per region fd and per fd table, which is
+ * how POSIX record locks follow processes: a forked child that inherits
+ * the fd starts with none, and its death reverses its own, not its
+ * parent's. They are reversed when the table no longer holds the file:
+ * at the last close of a descriptor of it there, at exit, or at an exec
+ * that closes it (->flush, handle.c); a process killed while holding a
+ * lock-like semaphore gives it back, and the next SEM_WAIT learns of it.
  */
 
 #include <linux/hrtimer.h>
@@ -37,6 +39,22 @@
 #include <linux/uaccess.h>
 
 #include "shmdev.h"
+
+/**
+ * struct shmdev_undo - one fd table's SEM_UNDO adjustments on a region fd
+ * @entry: its entry in the region fd's list
+ * @owner: the fd table (struct files_struct), as a POSIX lock's owner
+ * @adj: net adjustment per semaphore: +1 per wait, -n per post
+ *
+ * Lives on shmdev_file.undos from the table's first UNDO until the table
+ * no longer holds the file, which comes before the table can be freed
+ * and its address reused; @adj is changed under shmdev_file.undo_lock.
+ */
+struct shmdev_undo {
+	struct list_head entry;
+	fl_owner_t owner;
+	s64 adj[];
+};
 
 /**
  * struct shmdev_sem_waiter - a task sleeping in SEM_WAIT
@@ -185,47 +203,132 @@ static void shmdev_sem_undo_one(struct shmdev_sem *sem, s64 adj)
 	}
 }
 
-/**
- * shmdev_sem_undo - reverse a handle's SEM_UNDO adjustments
- * @sf: the region fd, being released; nobody else can use it
- *
- * Values are clamped to 0..%SHMDEV_SEM_VALUE_MAX, and each semaphore
- * changed is marked so that its next SEM_WAIT returns %SHMDEV_SEM_UNDONE.
- */
-void shmdev_sem_undo(struct shmdev_file *sf)
+/* Reverse the adjustments of @u, off every list, and free it. */
+static void shmdev_undo_apply(struct shmdev_file *sf, struct shmdev_undo *u)
 {
 	struct shmdev_region *r = sf->region;
 	u32 i;
 
-	if (!sf->undo)
-		return;
 	for (i = 0; i < r->nsems; i++) {
 		struct shmdev_sem *sem = &r->sems[i];
-		s64 adj = atomic64_read(&sf->undo[i]);
 
-		if (!adj)
+		if (!u->adj[i])
 			continue;
 		spin_lock(&sem->lock);
-		shmdev_sem_undo_one(sem, adj);
+		shmdev_sem_undo_one(sem, u->adj[i]);
 		spin_unlock(&sem->lock);
 	}
-	kvfree(sf->undo);
-	sf->undo = NULL;
+	kvfree(u);
 }
 
-/* Make sure @sf has its undo array; 0 or -ENOMEM. */
+/* The undo record of fd table @owner on @sf, or NULL. */
+static struct shmdev_undo *shmdev_undo_find(struct shmdev_file *sf,
+					    fl_owner_t owner)
+{
+	struct shmdev_undo *u;
+
+	lockdep_assert_held(&sf->undo_lock);
+	list_for_each_entry(u, &sf->undos, entry)
+		if (u->owner == owner)
+			return u;
+	return NULL;
+}
+
+/**
+ * shmdev_sem_undo_owner - reverse one fd table's SEM_UNDO adjustments
+ * @sf: the region fd
+ * @owner: the fd table, which holds no descriptor of @sf's file any more
+ *
+ * Values are clamped to 0..%SHMDEV_SEM_VALUE_MAX, and each semaphore
+ * changed is marked so that its next SEM_WAIT returns %SHMDEV_SEM_UNDONE.
+ */
+void shmdev_sem_undo_owner(struct shmdev_file *sf, fl_owner_t owner)
+{
+	struct shmdev_undo *u;
+
+	spin_lock(&sf->undo_lock);
+	u = shmdev_undo_find(sf, owner);
+	if (u)
+		list_del(&u->entry);
+	spin_unlock(&sf->undo_lock);
+	if (u)
+		shmdev_undo_apply(sf, u);
+}
+
+/**
+ * shmdev_sem_undo - reverse every SEM_UNDO adjustment left on a region fd
+ * @sf: the region fd, being released; nobody else can use it
+ *
+ * Every table's record went when the table let go of the file
+ * (shmdev_sem_undo_owner()); this is for a table shared by processes
+ * that all exited, none of them the table's last user.
+ */
+void shmdev_sem_undo(struct shmdev_file *sf)
+{
+	struct shmdev_undo *u, *tmp;
+
+	list_for_each_entry_safe(u, tmp, &sf->undos, entry)
+		shmdev_undo_apply(sf, u);
+	INIT_LIST_HEAD(&sf->undos);
+}
+
+/*
+ * Make sure the caller's fd table has its undo record on @sf, allocated
+ * outside the lock: 1 if this call made it, 0 if it was there, or
+ * -ENOMEM.
+ */
 static int shmdev_undo_prepare(struct shmdev_file *sf)
 {
-	atomic64_t *undo;
+	fl_owner_t me = current->files;
+	struct shmdev_undo *u, *old;
 
-	if (READ_ONCE(sf->undo))
+	spin_lock(&sf->undo_lock);
+	old = shmdev_undo_find(sf, me);
+	spin_unlock(&sf->undo_lock);
+	if (old)
 		return 0;
-	undo = kvcalloc(sf->region->nsems, sizeof(*undo), GFP_KERNEL_ACCOUNT);
-	if (!undo)
+	u = kvzalloc(struct_size(u, adj, sf->region->nsems),
+		     GFP_KERNEL_ACCOUNT);
+	if (!u)
 		return -ENOMEM;
-	if (cmpxchg(&sf->undo, NULL, undo))
-		kvfree(undo);
-	return 0;
+	u->owner = me;
+	spin_lock(&sf->undo_lock);
+	old = shmdev_undo_find(sf, me);
+	if (!old)
+		list_add(&u->entry, &sf->undos);
+	spin_unlock(&sf->undo_lock);
+	if (old)
+		kvfree(u);
+	return !old;
+}
+
+/*
+ * Record @delta on @sem, which shmdev_sem_lookup() returned, in the
+ * caller's undo record on @file. If a last close of the file in the
+ * caller's fd table took the record away meanwhile, reverse @delta at
+ * once, as that close would have. A record this call @made may have come
+ * after that close's ->flush looked (as a POSIX lock can race with
+ * close(), which fcntl() checks for): if the table holds the file no
+ * more, reverse it now, so that no record outlives its table.
+ */
+static void shmdev_undo_record(struct file *file, struct shmdev_sem *sem,
+			       s64 delta, bool made)
+{
+	struct shmdev_file *sf = file->private_data;
+	struct shmdev_undo *u;
+
+	spin_lock(&sf->undo_lock);
+	u = shmdev_undo_find(sf, current->files);
+	if (u)
+		u->adj[sem - sf->region->sems] += delta;
+	spin_unlock(&sf->undo_lock);
+	if (!u && delta) {
+		spin_lock(&sem->lock);
+		shmdev_sem_undo_one(sem, delta);
+		spin_unlock(&sem->lock);
+	}
+	if (u && made && !shmdev_files_hold(current->files, file))
+		shmdev_sem_undo_owner(sf, current->files);
 }
 
 /*
@@ -244,13 +347,6 @@ static struct shmdev_sem *shmdev_sem_lookup(struct shmdev_file *sf, u32 index,
 	if (!(shmdev_handle_rights(sf) & right))
 		return ERR_PTR(-EACCES);
 	return &r->sems[index];
-}
-
-/* The undo record of @sf for @sem, which shmdev_sem_lookup() returned. */
-static atomic64_t *shmdev_sem_undo_of(struct shmdev_file *sf,
-				      struct shmdev_sem *sem)
-{
-	return &sf->undo[sem - sf->region->sems];
 }
 
 /* Every call on @sem, whose lock is held, fails once it is removed. */
@@ -343,19 +439,25 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
 
 /*
  * The semaphore a wait or post with @flags changes, once the handle holds
- * SYNC and, for %SHMDEV_SEM_UNDO, has its undo record.
+ * SYNC and, for %SHMDEV_SEM_UNDO, the caller's fd table has its undo
+ * record (*@made: this call made it).
  */
 static struct shmdev_sem *shmdev_sem_to_change(struct shmdev_file *sf,
-					       u32 index, u32 flags)
+					       u32 index, u32 flags,
+					       bool *made)
 {
 	struct shmdev_sem *sem = shmdev_sem_lookup(sf, index,
 						   SHMDEV_ACCESS_SYNC);
 	int ret;
 
+	*made = false;
 	if (IS_ERR(sem) || !(flags & SHMDEV_SEM_UNDO))
 		return sem;
 	ret = shmdev_undo_prepare(sf);
-	return ret ? ERR_PTR(ret) : sem;
+	if (ret < 0)
+		return ERR_PTR(ret);
+	*made = ret;
+	return sem;
 }
 
 /* Whether @deadline on @clock has passed. */
@@ -397,17 +499,19 @@ out_unlock:
 
 /**
  * shmdev_ioc_sem_wait - SHMDEV_IOC_SEM_WAIT: take a unit, sleeping if none
- * @sf: the handle, which needs SYNC
+ * @file: the region fd, which needs SYNC
  * @uarg: user pointer to struct shmdev_sem_wait
  *
  * Return: 0, or %SHMDEV_SEM_UNDONE if an undo changed the semaphore since
  * the last successful wait; a negative errno (-ERESTARTSYS on a signal, so
  * SA_RESTART handlers resume the wait with the same absolute deadline).
  */
-int shmdev_ioc_sem_wait(struct shmdev_file *sf, void __user *uarg)
+int shmdev_ioc_sem_wait(struct file *file, void __user *uarg)
 {
+	struct shmdev_file *sf = file->private_data;
 	struct shmdev_sem_wait args;
 	struct shmdev_sem *sem;
+	bool made;
 	int ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
@@ -415,28 +519,30 @@ int shmdev_ioc_sem_wait(struct shmdev_file *sf, void __user *uarg)
 	if (args.flags & ~SHMDEV_SEM_WAIT_FLAGS_VALID ||
 	    memchr_inv(args.reserved, 0, sizeof(args.reserved)))
 		return -EINVAL;
-	sem = shmdev_sem_to_change(sf, args.index, args.flags);
+	sem = shmdev_sem_to_change(sf, args.index, args.flags, &made);
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
 	ret = shmdev_sem_down(sem, &args);
 	/* The handle cannot be released while this call holds it. */
-	if (ret >= 0 && args.flags & SHMDEV_SEM_UNDO)
-		atomic64_inc(shmdev_sem_undo_of(sf, sem));
+	if (args.flags & SHMDEV_SEM_UNDO)
+		shmdev_undo_record(file, sem, ret >= 0, made);
 	return ret;
 }
 
 /**
  * shmdev_ioc_sem_post - SHMDEV_IOC_SEM_POST: add units, waking waiters
- * @sf: the handle, which needs SYNC
+ * @file: the region fd, which needs SYNC
  * @uarg: user pointer to struct shmdev_sem_post
  *
  * Return: 0 or a negative errno; -EOVERFLOW, with nothing changed, if the
  * value would pass %SHMDEV_SEM_VALUE_MAX.
  */
-int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *uarg)
+int shmdev_ioc_sem_post(struct file *file, void __user *uarg)
 {
+	struct shmdev_file *sf = file->private_data;
 	struct shmdev_sem_post args;
 	struct shmdev_sem *sem;
+	bool made;
 	int ret = 0;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
@@ -445,7 +551,7 @@ int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *uarg)
 	    memchr_inv(args.reserved, 0, sizeof(args.reserved)) ||
 	    !args.count || args.count > SHMDEV_SEM_VALUE_MAX)
 		return -EINVAL;
-	sem = shmdev_sem_to_change(sf, args.index, args.flags);
+	sem = shmdev_sem_to_change(sf, args.index, args.flags, &made);
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
 
@@ -459,10 +565,10 @@ int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *uarg)
 		goto out_unlock;
 	}
 	shmdev_sem_add(sem, args.count);
-	if (args.flags & SHMDEV_SEM_UNDO)
-		atomic64_sub(args.count, shmdev_sem_undo_of(sf, sem));
 out_unlock:
 	spin_unlock(&sem->lock);
+	if (args.flags & SHMDEV_SEM_UNDO)
+		shmdev_undo_record(file, sem, ret ? 0 : -(s64)args.count, made);
 	return ret;
 }
 

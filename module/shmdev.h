@@ -255,11 +255,11 @@ struct shmdev_region {
  * @ipc_owner: the binder had CAP_IPC_OWNER in the region's user namespace
  * @cred: credentials of the process that bound the handle, the file's
  *	f_cred
- * @undo: net SEM_UNDO adjustment per semaphore (atomic), allocated at the
- *	first UNDO and set once (cmpxchg); reversed when the handle is
- *	released
+ * @undo_lock: protects @undos and the adjustments in them
+ * @undos: the SEM_UNDO records of the fd tables that used this file, one
+ *	per table (struct shmdev_undo, sem.c)
  *
- * Every field but @undo is set before the file is installed and never
+ * Every field but @undos is set before the file is installed and never
  * changes, so it is read without a lock.
  */
 struct shmdev_file {
@@ -267,7 +267,8 @@ struct shmdev_file {
 	u32 access;
 	bool ipc_owner;
 	const struct cred *cred;
-	atomic64_t *undo;
+	spinlock_t undo_lock;	/* guards @undos and their adjustments */
+	struct list_head undos;
 };
 
 /**
@@ -342,6 +343,7 @@ int shmdev_ns_init(void);
 void shmdev_ns_exit(void);
 
 /* handle.c */
+bool shmdev_files_hold(struct files_struct *files, struct file *file);
 struct file *shmdev_handle_new(struct shmdev_region *r, u32 access,
 			       bool ipc_owner);
 int shmdev_handle_adopt(struct file *file, struct shmdev_region *r,
@@ -362,8 +364,9 @@ struct shmdev_sem *shmdev_sems_new(u32 nsems);
 void shmdev_sems_free(struct shmdev_sem *sems);
 void shmdev_sems_remove(struct shmdev_region *r);
 void shmdev_sem_undo(struct shmdev_file *sf);
-int shmdev_ioc_sem_wait(struct shmdev_file *sf, void __user *arg);
-int shmdev_ioc_sem_post(struct shmdev_file *sf, void __user *arg);
+void shmdev_sem_undo_owner(struct shmdev_file *sf, fl_owner_t owner);
+int shmdev_ioc_sem_wait(struct file *file, void __user *arg);
+int shmdev_ioc_sem_post(struct file *file, void __user *arg);
 int shmdev_ioc_sem_get(struct shmdev_file *sf, void __user *arg);
 int shmdev_ioc_sem_set(struct shmdev_file *sf, void __user *arg);
 

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -640,6 +641,62 @@ TEST_F_TIMEOUT(load, posts_equal_waits_plus_the_final_value, 600)
 	close(fd);
 }
 
+/*
+ * A child that takes and gives back units of semaphore 0, with undo; a
+ * wait may report SHMDEV_SEM_UNDONE, after a killed sibling's undo.
+ */
+static pid_t spawn_undo_cycler(int fd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		for (;;) {
+			if (sem_wait_on(fd, 0, SHMDEV_SEM_UNDO, FOREVER) < 0 ||
+			    sem_post_on(fd, 0, SHMDEV_SEM_UNDO, 1))
+				_exit(1);
+		}
+	}
+	return pid;
+}
+
+/*
+ * Children sharing one inherited region fd take and give back units with
+ * undo while they are killed at random: every unit comes back, no more.
+ */
+TEST_F_TIMEOUT(load, kill_9_of_forked_holders_sharing_one_fd_returns_every_unit, 300)
+{
+	const int units = 3, nkids = 6, kills = 150;
+	int fd = sem_region(NAME("k9"), 1);
+	pid_t kids[6];
+	struct shmdev_sem_get g;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sem_post_on(fd, 0, 0, units));
+	for (int i = 0; i < nkids; i++) {
+		kids[i] = spawn_undo_cycler(fd);
+		ASSERT_LE(0, kids[i]);
+	}
+	srand(getpid());
+	for (int k = 0; k < kills; k++) {
+		int i = rand() % nkids;
+
+		usleep(rand() % 3000);
+		kill(kids[i], SIGKILL);
+		ASSERT_EQ(200 + SIGKILL, reap(kids[i])) TH_LOG("kill %d", k);
+		kids[i] = spawn_undo_cycler(fd);
+		ASSERT_LE(0, kids[i]);
+	}
+	for (int i = 0; i < nkids; i++) {
+		kill(kids[i], SIGKILL);
+		EXPECT_EQ(200 + SIGKILL, reap(kids[i]));
+	}
+	ASSERT_EQ(0, sem_get_on(fd, 0, &g));
+	EXPECT_EQ(units, g.value);
+	EXPECT_EQ(0, g.waiters);
+	EXPECT_EQ(0, region_unlink(NAME("k9")));
+	close(fd);
+}
+
 TEST(undo_returns_a_unit_held_by_a_killed_process)
 {
 	const char *name = NAME("d");
@@ -723,28 +780,145 @@ TEST(undo_of_a_post_takes_the_units_back_but_not_below_zero)
 	close(fd);
 }
 
-TEST(undo_belongs_to_the_handle_shared_over_fork)
-{
-	const char *name = NAME("h");
-	int fd = sem_region(name, 1);
+/*
+ * A region with one semaphore holding one unit, and a second region fd,
+ * self->h, whose undo the test watches through self->fd.
+ */
+FIXTURE(undo) {
+	int fd;
 	int h;
-	pid_t pid;
+};
 
-	ASSERT_LE(0, fd);
-	h = region_open(name, SHMDEV_ACCESS_SYNC);
-	ASSERT_LE(0, h);
-	ASSERT_EQ(0, sem_post_on(fd, 0, 0, 1));
-	pid = fork();
+FIXTURE_SETUP(undo)
+{
+	self->fd = sem_region(NAME("u"), 1);
+	ASSERT_LE(0, self->fd);
+	self->h = region_open(NAME("u"), SHMDEV_ACCESS_SYNC);
+	ASSERT_LE(0, self->h);
+	ASSERT_EQ(0, sem_post_on(self->fd, 0, 0, 1));
+}
+
+FIXTURE_TEARDOWN(undo)
+{
+	if (self->h >= 0)
+		close(self->h);
+	EXPECT_EQ(0, region_unlink(NAME("u")));
+	close(self->fd);
+}
+
+TEST_F(undo, of_a_forked_child_is_reversed_when_it_exits)
+{
+	pid_t pid = fork();
+
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(sem_wait_on(h, 0, SHMDEV_SEM_UNDO, FOREVER) ? 1 : 0);
+		_exit(sem_wait_on(self->h, 0, SHMDEV_SEM_UNDO, FOREVER));
 	EXPECT_EQ(0, reap(pid));
-	/* The parent still holds the handle: nothing is undone yet. */
-	EXPECT_EQ(0, sem_value(fd, 0));
-	close(h);
-	EXPECT_EQ(1, sem_value(fd, 0));
-	EXPECT_EQ(0, region_unlink(name));
-	close(fd);
+	/* The parent still holds the fd; the child's unit came back. */
+	EXPECT_EQ(1, sem_value(self->fd, 0));
+	EXPECT_EQ(SHMDEV_SEM_UNDONE,
+		  sem_wait_on(self->h, 0, SHMDEV_SEM_TRY, 0));
+}
+
+TEST_F(undo, of_a_parent_stays_while_a_forked_child_comes_and_goes)
+{
+	pid_t pid;
+
+	ASSERT_EQ(0, sem_wait_on(self->h, 0, SHMDEV_SEM_UNDO, FOREVER));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(self->h);
+		_exit(0);
+	}
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, sem_value(self->fd, 0));
+	close(self->h);
+	self->h = -1;
+	EXPECT_EQ(1, sem_value(self->fd, 0));
+}
+
+TEST_F(undo, is_reversed_at_the_processes_last_close_of_the_fd)
+{
+	int h2 = dup(self->h);
+
+	ASSERT_LE(0, h2);
+	ASSERT_EQ(0, sem_wait_on(self->h, 0, SHMDEV_SEM_UNDO, FOREVER));
+	ASSERT_EQ(0, sem_post_on(h2, 0, SHMDEV_SEM_UNDO, 3));
+	EXPECT_EQ(3, sem_value(self->fd, 0));
+	close(self->h);
+	self->h = -1;
+	/* One record for the process, whichever copy it used. */
+	EXPECT_EQ(3, sem_value(self->fd, 0));
+	close(h2);
+	EXPECT_EQ(1, sem_value(self->fd, 0));
+}
+
+TEST_F(undo, of_a_child_sharing_the_fd_table_is_the_tables)
+{
+	/* clone(CLONE_FILES) as fork() does it, with the parent's table. */
+	pid_t pid = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, NULL, NULL,
+			    0);
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(sem_wait_on(self->h, 0, SHMDEV_SEM_UNDO, FOREVER));
+	EXPECT_EQ(0, reap(pid));
+	/* The table lives on in the parent, with the child's unit. */
+	EXPECT_EQ(0, sem_value(self->fd, 0));
+	close(self->h);
+	self->h = -1;
+	EXPECT_EQ(1, sem_value(self->fd, 0));
+}
+
+static void *undo_wait_thread(void *p)
+{
+	return (void *)(long)sem_wait_on(*(int *)p, 0, SHMDEV_SEM_UNDO,
+					 FOREVER);
+}
+
+TEST_F(undo, of_a_thread_belongs_to_its_process)
+{
+	pthread_t t;
+	void *ret;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, undo_wait_thread, &self->h));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	EXPECT_EQ(0, (long)ret);
+	/* The thread is gone; its process still holds the unit. */
+	EXPECT_EQ(0, sem_value(self->fd, 0));
+	close(self->h);
+	self->h = -1;
+	EXPECT_EQ(1, sem_value(self->fd, 0));
+}
+
+TEST_F(undo, is_reversed_when_exec_closes_the_fd)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Region fds are close-on-exec. */
+		if (sem_wait_on(self->h, 0, SHMDEV_SEM_UNDO, FOREVER))
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		execl("/bin/sleep", "sleep", "60", (char *)NULL);
+		_exit(3);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	/* The process lives on in another program, without the fd. */
+	EXPECT_TRUE(wait_for_value(self->fd, 0, 1));
+	EXPECT_EQ(0, kill(pid, 0));
+	kill(pid, SIGKILL);
+	EXPECT_EQ(200 + SIGKILL, reap(pid));
+	EXPECT_EQ(1, sem_value(self->fd, 0));
+	close(ready[0]);
 }
 
 TEST(unlink_wakes_sleepers_with_eidrm)

@@ -378,7 +378,7 @@ struct shmdev_perm {
 };
 
 /* Flags of struct shmdev_sem_wait and struct shmdev_sem_post. */
-#define SHMDEV_SEM_UNDO		0x1	/* reverse when the region fd goes */
+#define SHMDEV_SEM_UNDO		0x1	/* reverse when the caller lets go of the fd */
 #define SHMDEV_SEM_TRY		0x2	/* wait: EAGAIN instead of sleeping */
 #define SHMDEV_SEM_REALTIME	0x4	/* wait: timeout on CLOCK_REALTIME */
 #define SHMDEV_SEM_WAIT_FLAGS_VALID \
