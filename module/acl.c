@@ -451,6 +451,7 @@ int shmdev_ioc_set_acl(struct shmdev_file *sf, void __user *uarg)
 	shmdev_perm_publish(r, p);
 	mutex_unlock(&r->lock);
 	shmdev_region_revoke(r);
+	shmdev_sems_rights_changed(r);
 	return 0;
 
 out_free:
@@ -572,6 +573,7 @@ int shmdev_ioc_set_perm(struct file *file, void __user *uarg)
 	shmdev_perm_publish(r, p);
 	mutex_unlock(&r->lock);
 	shmdev_region_revoke(r);
+	shmdev_sems_rights_changed(r);
 	return 0;
 
 out_unlock:

@@ -138,6 +138,8 @@ static long shmdev_handle_ioctl(struct file *file, unsigned int cmd,
 		return shmdev_ioc_sem_get(sf, argp);
 	case SHMDEV_IOC_SEM_SET:
 		return shmdev_ioc_sem_set(sf, argp);
+	case SHMDEV_IOC_SEM_FD:
+		return shmdev_ioc_sem_fd(file, argp);
 	default:
 		return -ENOTTY;
 	}

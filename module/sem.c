@@ -31,6 +31,7 @@
 #include <linux/minmax.h>
 #include <linux/list.h>
 #include <linux/nospec.h>
+#include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/sched/prio.h>
 #include <linux/sched/signal.h>
@@ -62,6 +63,9 @@ struct shmdev_undo {
  * @prio: its place in the queue's order, as futex ranks waiters: the
  *	task's priority if it is real-time, else %MAX_RT_PRIO for all
  * @task: the sleeping task
+ * @sf: the region fd it waits through; losing SYNC there ends the sleep
+ * @reports: it reports the "undone" mark, and so clears it (SEM_WAIT
+ *	does; a semaphore fd's read, which cannot report it, leaves it)
  * @result: what its SEM_WAIT returns (0 or %SHMDEV_SEM_UNDONE), set by
  *	the post that hands it a unit, before @granted
  * @granted: a post handed it a unit and took it off the queue; stored
@@ -72,6 +76,8 @@ struct shmdev_sem_waiter {
 	struct list_head entry;
 	int prio;
 	struct task_struct *task;
+	struct shmdev_file *sf;
+	bool reports;
 	int result;
 	bool granted;
 };
@@ -96,6 +102,7 @@ struct shmdev_sem *shmdev_sems_new(u32 nsems)
 		spin_lock_init(&sems[i].lock);
 		INIT_LIST_HEAD(&sems[i].rt_queue);
 		INIT_LIST_HEAD(&sems[i].queue);
+		init_waitqueue_head(&sems[i].pollq);
 	}
 	return sems;
 }
@@ -142,7 +149,7 @@ static u32 shmdev_sem_hand_off(struct shmdev_sem *sem, u32 n)
 			break;
 		list_del_init(&w->entry);
 		sem->waiters--;
-		w->result = shmdev_sem_take_status(sem);
+		w->result = w->reports ? shmdev_sem_take_status(sem) : 0;
 		task = get_task_struct(w->task);
 		/* Pairs with the acquire in shmdev_sem_sleep(). */
 		smp_store_release(&w->granted, true);
@@ -153,11 +160,28 @@ static u32 shmdev_sem_hand_off(struct shmdev_sem *sem, u32 n)
 	return given;
 }
 
+/* Tell pollers (semaphore fds, semfd.c) of @events, if there are any. */
+static void shmdev_sem_poll_wake(struct shmdev_sem *sem, __poll_t events)
+{
+	if (wq_has_sleeper(&sem->pollq))
+		wake_up_poll(&sem->pollq, events);
+}
+
+/* After the value of @sem fell from @old: tell pollers it is writable. */
+static void shmdev_sem_lowered(struct shmdev_sem *sem, u32 old)
+{
+	lockdep_assert_held(&sem->lock);
+	if (old == SHMDEV_SEM_VALUE_MAX && sem->value < old)
+		shmdev_sem_poll_wake(sem, EPOLLOUT | EPOLLWRNORM);
+}
+
 /* Add @n units (the caller checked the limit): waiters first. */
 static void shmdev_sem_add(struct shmdev_sem *sem, u32 n)
 {
 	lockdep_assert_held(&sem->lock);
 	sem->value += n - shmdev_sem_hand_off(sem, n);
+	if (sem->value)
+		shmdev_sem_poll_wake(sem, EPOLLIN | EPOLLRDNORM);
 }
 
 /**
@@ -181,6 +205,35 @@ void shmdev_sems_remove(struct shmdev_region *r)
 			wake_up_process(w->task);
 		list_for_each_entry(w, &sem->queue, entry)
 			wake_up_process(w->task);
+		shmdev_sem_poll_wake(sem, EPOLLERR | EPOLLHUP);
+		spin_unlock(&sem->lock);
+	}
+}
+
+/**
+ * shmdev_sems_rights_changed - make a region's sleepers and pollers check
+ * @r: the region, whose permissions just changed
+ *
+ * A sleeper whose region fd lost SYNC leaves the queue with EACCES, and a
+ * semaphore fd reports an error while its region fd lacks SYNC: both
+ * learn of a change without waiting for the next post. The wake-ups come
+ * under each semaphore's lock, which the sleepers and pollers take before
+ * they read the rights, so none misses the new ones.
+ */
+void shmdev_sems_rights_changed(struct shmdev_region *r)
+{
+	struct shmdev_sem_waiter *w;
+	u32 i;
+
+	for (i = 0; i < r->nsems; i++) {
+		struct shmdev_sem *sem = &r->sems[i];
+
+		spin_lock(&sem->lock);
+		list_for_each_entry(w, &sem->rt_queue, entry)
+			wake_up_process(w->task);
+		list_for_each_entry(w, &sem->queue, entry)
+			wake_up_process(w->task);
+		shmdev_sem_poll_wake(sem, EPOLLERR);
 		spin_unlock(&sem->lock);
 	}
 }
@@ -199,7 +252,10 @@ static void shmdev_sem_undo_one(struct shmdev_sem *sem, s64 adj)
 		room += sem->waiters;
 		shmdev_sem_add(sem, min_t(u64, adj, room));
 	} else {
+		u32 old = sem->value;
+
 		sem->value -= min_t(u64, -adj, sem->value);
+		shmdev_sem_lowered(sem, old);
 	}
 }
 
@@ -331,13 +387,20 @@ static void shmdev_undo_record(struct file *file, struct shmdev_sem *sem,
 		shmdev_sem_undo_owner(sf, current->files);
 }
 
-/*
- * The semaphore @index of @sf's region, if @sf may use it with @right:
- * EINVAL no such semaphore, EACCES no right. The index is clamped under
- * speculation; callers derive every other index from the result.
+/**
+ * shmdev_sem_lookup - a semaphore of a region fd's region, if usable
+ * @sf: the region fd
+ * @index: the semaphore's index, from the caller
+ * @right: the %SHMDEV_ACCESS_* right the use needs
+ *
+ * The index is clamped under speculation; callers derive every other
+ * index from the result.
+ *
+ * Return: the semaphore, ERR_PTR(-EINVAL) if there is no such semaphore
+ * or ERR_PTR(-EACCES) if @sf lacks @right now.
  */
-static struct shmdev_sem *shmdev_sem_lookup(struct shmdev_file *sf, u32 index,
-					    u32 right)
+struct shmdev_sem *shmdev_sem_lookup(struct shmdev_file *sf, u32 index,
+				     u32 right)
 {
 	struct shmdev_region *r = sf->region;
 
@@ -387,17 +450,19 @@ static void shmdev_sem_enqueue(struct shmdev_sem *sem,
 }
 
 /*
- * Sleep on @sem until a post hands this task a unit, the deadline passes,
- * a signal arrives or the region is unlinked. Called with the semaphore's
+ * Sleep on @sem as @taker until a post hands this task a unit, the
+ * deadline passes, a signal arrives, the region is unlinked or the region
+ * fd loses SYNC. Called with the semaphore's
  * lock held, returns with it released: a task handed a unit returns
  * without taking it again, so a post never makes the task it wakes spin
  * on the lock the post still holds. The WAIT result, or -errno.
  */
-static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
-			    clockid_t clock)
+static int shmdev_sem_sleep(struct shmdev_sem *sem,
+			    struct shmdev_sem_waiter *taker,
+			    ktime_t *deadline, clockid_t clock)
 	__releases(&sem->lock)
 {
-	struct shmdev_sem_waiter w = { .task = current, .granted = false };
+	struct shmdev_sem_waiter w = *taker;
 	bool expired = false;
 	int ret;
 
@@ -423,6 +488,8 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem, ktime_t *deadline,
 		}
 		if (sem->removed)
 			ret = -EIDRM;
+		else if (!(shmdev_handle_rights(w.sf) & SHMDEV_ACCESS_SYNC))
+			ret = -EACCES;
 		else if (signal_pending(current))
 			ret = -ERESTARTSYS;
 		else if (expired)
@@ -468,10 +535,16 @@ static bool shmdev_deadline_passed(ktime_t deadline, clockid_t clock)
 	return ktime_compare(deadline, now) <= 0;
 }
 
-/* The WAIT on a checked semaphore: >= 0 on success, or -errno. */
-static int shmdev_sem_down(struct shmdev_sem *sem,
-			   const struct shmdev_sem_wait *args)
+/*
+ * The WAIT on a checked semaphore, through region fd @sf, reporting the
+ * "undone" mark if @reports: >= 0 on success, or -errno.
+ */
+static int shmdev_sem_down(struct shmdev_sem *sem, struct shmdev_file *sf,
+			   bool reports, const struct shmdev_sem_wait *args)
 {
+	struct shmdev_sem_waiter taker = {
+		.task = current, .sf = sf, .reports = reports,
+	};
 	clockid_t clock = args->flags & SHMDEV_SEM_REALTIME ?
 			  CLOCK_REALTIME : CLOCK_MONOTONIC;
 	ktime_t deadline = ns_to_ktime(args->timeout);
@@ -484,17 +557,108 @@ static int shmdev_sem_down(struct shmdev_sem *sem,
 		goto out_unlock;
 	if (sem->value) {
 		sem->value--;
-		ret = shmdev_sem_take_status(sem);
+		shmdev_sem_lowered(sem, sem->value + 1);
+		ret = reports ? shmdev_sem_take_status(sem) : 0;
 	} else if (args->flags & SHMDEV_SEM_TRY) {
 		ret = -EAGAIN;
 	} else if (!forever && shmdev_deadline_passed(deadline, clock)) {
 		ret = -ETIMEDOUT;
 	} else {
-		return shmdev_sem_sleep(sem, forever ? NULL : &deadline, clock);
+		return shmdev_sem_sleep(sem, &taker,
+					forever ? NULL : &deadline, clock);
 	}
 out_unlock:
 	spin_unlock(&sem->lock);
 	return ret;
+}
+
+/**
+ * shmdev_sem_take - take one unit for a semaphore fd, sleeping if none
+ * @sem: the semaphore, which shmdev_sem_lookup() returned
+ * @sf: the region fd the semaphore fd was made from
+ * @nonblock: fail with -EAGAIN instead of sleeping
+ *
+ * The "undone" mark stays for SEM_WAIT and SEM_GET to report.
+ *
+ * Return: 0; -EAGAIN, -EIDRM, -EACCES (@sf lost SYNC while it slept) or
+ * -ERESTARTSYS.
+ */
+int shmdev_sem_take(struct shmdev_sem *sem, struct shmdev_file *sf,
+		    bool nonblock)
+{
+	struct shmdev_sem_wait args = {
+		.flags = nonblock ? SHMDEV_SEM_TRY : 0,
+		.timeout = SHMDEV_SEM_FOREVER,
+	};
+
+	return shmdev_sem_down(sem, sf, false, &args);
+}
+
+/**
+ * shmdev_sem_untake - give back a unit that shmdev_sem_take() took
+ * @sem: the semaphore
+ *
+ * For a taker that cannot hand the unit on (its reader's buffer faulted):
+ * waiters first, as a post; nothing if the region was unlinked meanwhile,
+ * and never past %SHMDEV_SEM_VALUE_MAX (if posts filled the semaphore to
+ * the brim meanwhile, the unit is dropped, as an undo clamps).
+ */
+void shmdev_sem_untake(struct shmdev_sem *sem)
+{
+	spin_lock(&sem->lock);
+	if (!sem->removed && (sem->value < SHMDEV_SEM_VALUE_MAX ||
+			      sem->waiters))
+		shmdev_sem_add(sem, 1);
+	spin_unlock(&sem->lock);
+}
+
+/**
+ * shmdev_sem_give - add units, sleepers first
+ * @sem: the semaphore, which shmdev_sem_lookup() returned
+ * @count: 1 to %SHMDEV_SEM_VALUE_MAX units
+ *
+ * Return: 0, -EIDRM, or -EOVERFLOW, with nothing changed, if the value
+ * would pass %SHMDEV_SEM_VALUE_MAX.
+ */
+int shmdev_sem_give(struct shmdev_sem *sem, u32 count)
+{
+	int ret;
+
+	spin_lock(&sem->lock);
+	ret = shmdev_sem_live(sem);
+	if (!ret && (u64)sem->value + count - min(count, sem->waiters) >
+		    SHMDEV_SEM_VALUE_MAX)
+		ret = -EOVERFLOW;
+	if (!ret)
+		shmdev_sem_add(sem, count);
+	spin_unlock(&sem->lock);
+	return ret;
+}
+
+/**
+ * shmdev_sem_poll - what poll() reports of a semaphore
+ * @sem: the semaphore
+ * @file: the semaphore fd polled
+ * @wait: the poll table
+ *
+ * Return: readable while the value is above 0, writable while below the
+ * maximum; an error and hang-up once the region was unlinked.
+ */
+__poll_t shmdev_sem_poll(struct shmdev_sem *sem, struct file *file,
+			 poll_table *wait)
+{
+	__poll_t mask = 0;
+
+	poll_wait(file, &sem->pollq, wait);
+	spin_lock(&sem->lock);
+	if (sem->removed)
+		mask = EPOLLERR | EPOLLHUP;
+	if (!sem->removed && sem->value)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (!sem->removed && sem->value < SHMDEV_SEM_VALUE_MAX)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	spin_unlock(&sem->lock);
+	return mask;
 }
 
 /**
@@ -522,7 +686,7 @@ int shmdev_ioc_sem_wait(struct file *file, void __user *uarg)
 	sem = shmdev_sem_to_change(sf, args.index, args.flags, &made);
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
-	ret = shmdev_sem_down(sem, &args);
+	ret = shmdev_sem_down(sem, sf, true, &args);
 	/* The handle cannot be released while this call holds it. */
 	if (args.flags & SHMDEV_SEM_UNDO)
 		shmdev_undo_record(file, sem, ret >= 0, made);
@@ -543,7 +707,7 @@ int shmdev_ioc_sem_post(struct file *file, void __user *uarg)
 	struct shmdev_sem_post args;
 	struct shmdev_sem *sem;
 	bool made;
-	int ret = 0;
+	int ret;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
@@ -554,19 +718,7 @@ int shmdev_ioc_sem_post(struct file *file, void __user *uarg)
 	sem = shmdev_sem_to_change(sf, args.index, args.flags, &made);
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
-
-	spin_lock(&sem->lock);
-	ret = shmdev_sem_live(sem);
-	if (ret)
-		goto out_unlock;
-	if ((u64)sem->value + args.count - min(args.count, sem->waiters) >
-	    SHMDEV_SEM_VALUE_MAX) {
-		ret = -EOVERFLOW;
-		goto out_unlock;
-	}
-	shmdev_sem_add(sem, args.count);
-out_unlock:
-	spin_unlock(&sem->lock);
+	ret = shmdev_sem_give(sem, args.count);
 	if (args.flags & SHMDEV_SEM_UNDO)
 		shmdev_undo_record(file, sem, ret ? 0 : -(s64)args.count, made);
 	return ret;
@@ -637,8 +789,11 @@ int shmdev_ioc_sem_set(struct shmdev_file *sf, void __user *uarg)
 	spin_lock(&sem->lock);
 	ret = shmdev_sem_live(sem);
 	if (!ret) {
+		u32 old = sem->value;
+
 		sem->value = 0;
 		shmdev_sem_add(sem, args.value);
+		shmdev_sem_lowered(sem, old);
 	}
 	spin_unlock(&sem->lock);
 	return ret;

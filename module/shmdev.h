@@ -33,7 +33,7 @@
  *                             accounting, every region's @linked and @id
  *   fsnotify's own locks      taken to put a mark on a namespace
  *   shmdev_region.lock        the writers of a region's permissions
- *   shmdev_sem.lock           one semaphore (spinlock; innermost, one at
+ *   shmdev_sem.lock           one semaphore (spinlock; one at
  *                             a time, never held while sleeping)
  * Page faults take no shmdev lock: they check rights under RCU and the
  * folio lock (see shmdev_region_revoke()). No spinlock is held across
@@ -50,6 +50,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/rbtree_types.h>
 #include <linux/rhashtable-types.h>
@@ -57,6 +58,7 @@
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/wait.h>
 
 #include "compat.h"
 
@@ -69,7 +71,8 @@ struct vfsmount;
 
 /* Optional features this build reports through SHMDEV_IOC_VERSION. */
 #define SHMDEV_FEATURES \
-	(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL | SHMDEV_FEATURE_SEMS)
+	(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL | SHMDEV_FEATURE_SEMS | \
+	 SHMDEV_FEATURE_SEM_FD)
 
 struct shmdev_user;
 
@@ -125,6 +128,8 @@ struct shmdev_ns {
  * @value: units available; always 0 while anyone sleeps, because a post
  *	hands its units to the first waiters directly (no barging)
  * @waiters: number of sleepers, in both queues
+ * @pollq: semaphore fds polled for it, woken when the value becomes
+ *	positive, the rights may have changed or the region is unlinked
  * @removed: the region was unlinked; every call fails with EIDRM
  * @undone: an undo changed @value since a SEM_WAIT reported it
  */
@@ -132,6 +137,7 @@ struct shmdev_sem {
 	spinlock_t lock;		/* guards every field of this semaphore */
 	struct list_head rt_queue;
 	struct list_head queue;
+	struct wait_queue_head pollq;
 	u32 value;
 	u32 waiters;
 	bool removed;
@@ -365,10 +371,22 @@ void shmdev_sems_free(struct shmdev_sem *sems);
 void shmdev_sems_remove(struct shmdev_region *r);
 void shmdev_sem_undo(struct shmdev_file *sf);
 void shmdev_sem_undo_owner(struct shmdev_file *sf, fl_owner_t owner);
+void shmdev_sems_rights_changed(struct shmdev_region *r);
+struct shmdev_sem *shmdev_sem_lookup(struct shmdev_file *sf, u32 index,
+				     u32 right);
+int shmdev_sem_take(struct shmdev_sem *sem, struct shmdev_file *sf,
+		    bool nonblock);
+void shmdev_sem_untake(struct shmdev_sem *sem);
+int shmdev_sem_give(struct shmdev_sem *sem, u32 count);
+__poll_t shmdev_sem_poll(struct shmdev_sem *sem, struct file *file,
+			 poll_table *wait);
 int shmdev_ioc_sem_wait(struct file *file, void __user *arg);
 int shmdev_ioc_sem_post(struct file *file, void __user *arg);
 int shmdev_ioc_sem_get(struct shmdev_file *sf, void __user *arg);
 int shmdev_ioc_sem_set(struct shmdev_file *sf, void __user *arg);
+
+/* semfd.c */
+int shmdev_ioc_sem_fd(struct file *file, void __user *arg);
 
 /* acl.c */
 struct shmdev_permset *shmdev_permset_new(kuid_t uid, kgid_t gid,

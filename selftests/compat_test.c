@@ -35,6 +35,7 @@ SIZE_AND(shmdev_sem_wait, 32);
 SIZE_AND(shmdev_sem_post, 32);
 SIZE_AND(shmdev_sem_get, 40);
 SIZE_AND(shmdev_sem_set, 32);
+SIZE_AND(shmdev_sem_fd, 24);
 
 TEST(this_is_a_32_bit_process_with_the_64_bit_field_offsets)
 {
@@ -186,6 +187,25 @@ TEST(semaphores_post_wait_get_and_set)
 	EXPECT_EQ(0, sem_wait_on(fd, 0, SHMDEV_SEM_TRY, 0));
 	EXPECT_EQ(6, sem_value(fd, 0));
 	EXPECT_EQ(0, region_unlink(NAME("s")));
+	close(fd);
+}
+
+TEST(a_semaphore_fd_reads_and_writes_64_bit_counts)
+{
+	int fd = sem_region(NAME("f"), 1);
+	__u64 v = 0;
+	int sfd;
+
+	ASSERT_LE(0, fd);
+	sfd = sem_fd(fd, 0, SHMDEV_SEM_FD_NONBLOCK);
+	ASSERT_LE(0, sfd);
+	v = 5;
+	EXPECT_EQ(8, write(sfd, &v, sizeof(v)));
+	EXPECT_EQ(8, read(sfd, &v, sizeof(v)));
+	EXPECT_EQ(1, v);
+	EXPECT_EQ(4, sem_value(fd, 0));
+	close(sfd);
+	EXPECT_EQ(0, region_unlink(NAME("f")));
 	close(fd);
 }
 

@@ -58,8 +58,8 @@ TEST(version_reports_documented_values)
 	EXPECT_EQ(2, v.api_version);
 	EXPECT_EQ(SHMDEV_API_VERSION, v.api_version);
 	EXPECT_EQ(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL |
-		  SHMDEV_FEATURE_SEMS, v.features);
-	EXPECT_EQ(7, v.features);
+		  SHMDEV_FEATURE_SEMS | SHMDEV_FEATURE_SEM_FD, v.features);
+	EXPECT_EQ(15, v.features);
 	EXPECT_EQ(256, v.name_max);
 	EXPECT_EQ(0x7fffffff, v.sem_value_max);
 	for (int i = 0; i < 4; i++)
@@ -286,7 +286,7 @@ TEST(region_commands_on_the_control_device_are_enotty)
 	static const unsigned long cmds[] = {
 		SHMDEV_IOC_GET_ACL, SHMDEV_IOC_SET_ACL, SHMDEV_IOC_SET_PERM,
 		SHMDEV_IOC_SEM_WAIT, SHMDEV_IOC_SEM_POST, SHMDEV_IOC_SEM_GET,
-		SHMDEV_IOC_SEM_SET,
+		SHMDEV_IOC_SEM_SET, SHMDEV_IOC_SEM_FD,
 	};
 	int fd = shmdev_open_dev();
 

@@ -268,6 +268,16 @@ static const struct field sem_set_fields[] = {
 
 static const int sem_set_errnos[] = { EFAULT, EINVAL, EACCES, EIDRM, 0 };
 
+static const struct field sem_fd_fields[] = {
+	FIELD(struct shmdev_sem_fd, index, F_INT, 0),
+	FIELD(struct shmdev_sem_fd, flags, F_FLAGS, SHMDEV_SEM_FD_FLAGS_VALID),
+	FIELD(struct shmdev_sem_fd, reserved[1], F_RESERVED, 0),
+};
+
+/* EMFILE: the fuzzer's own descriptors may run out. */
+static const int sem_fd_errnos[] = { EFAULT, EINVAL, EACCES, EMFILE, ENOMEM,
+				     0 };
+
 static bool no_check(const void *arg)
 {
 	return true;
@@ -303,6 +313,8 @@ static const struct ioctl_desc descs[] = {
 	     sem_get_fields, sem_get_errnos, sem_get_check),
 	DESC("SEM_SET", SHMDEV_IOC_SEM_SET, struct shmdev_sem_set,
 	     sem_set_fields, sem_set_errnos, no_check),
+	DESC("SEM_FD", SHMDEV_IOC_SEM_FD, struct shmdev_sem_fd,
+	     sem_fd_fields, sem_fd_errnos, no_check),
 };
 
 #define NDESCS (sizeof(descs) / sizeof(descs[0]))
@@ -586,9 +598,12 @@ static bool do_described_ioctl(void)
 		return fail(d->name, ret, 0);
 	if (ret >= 0 && usable && !d->check(p))
 		return fail(d->name, ret, 0);
-	/* CREATE and OPEN return a region fd, which later calls use. */
+	/*
+	 * CREATE and OPEN return a region fd, which later calls use; SEM_FD
+	 * a semaphore fd, on which they fail with ENOTTY.
+	 */
 	if (ret > 0 && (d->cmd == SHMDEV_IOC_CREATE ||
-			d->cmd == SHMDEV_IOC_OPEN))
+			d->cmd == SHMDEV_IOC_OPEN || d->cmd == SHMDEV_IOC_SEM_FD))
 		keep_fd(ret);
 	return true;
 }

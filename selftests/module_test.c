@@ -68,6 +68,24 @@ TEST(rmmod_is_refused_while_only_a_region_fd_is_open)
 	ASSERT_EQ(0, close(fd));
 }
 
+TEST(rmmod_is_refused_while_only_a_semaphore_fd_is_open)
+{
+	struct shmdev_create c = {
+		.name = uptr("modtest-semfd"), .size = 4096, .mode = 0600,
+		.nsems = 1, .flags = SHMDEV_CREATE_TRANSIENT,
+	};
+	int fd = control_ioctl(SHMDEV_IOC_CREATE, &c);
+	int sfd;
+
+	ASSERT_LE(0, fd);
+	sfd = sem_fd(fd, 0, 0);
+	ASSERT_LE(0, sfd);
+	ASSERT_EQ(0, close(fd));
+	EXPECT_EQ(-1, unload_module());
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	ASSERT_EQ(0, close(sfd));
+}
+
 /* A mapping made by remap_file_pages() is the module's too. */
 TEST(rmmod_is_refused_while_only_a_remapped_mapping_exists)
 {

@@ -433,17 +433,6 @@ static pid_t spawn_ranked_waiter(int fd, int policy, int prio, int units)
 	return pid;
 }
 
-/* Poll until semaphore @index of @fd has value @v (10 s at most). */
-static bool wait_for_value(int fd, __u32 index, long v)
-{
-	for (int i = 0; i < 10000; i++) {
-		if (sem_value(fd, index) == v)
-			return true;
-		usleep(1000);
-	}
-	return false;
-}
-
 /*
  * Post one unit to semaphore 0 of @fd; the id of the waiter it reached,
  * read from semaphore 1 (-1 if none answered within 10 s).
@@ -1012,6 +1001,43 @@ TEST(semaphores_need_their_rights)
 	EXPECT_EQ(0, region_unlink(name));
 	close(r);
 	close(x);
+	close(fd);
+}
+
+/* A sleeper whose region fd loses SYNC leaves with EACCES. */
+TEST(a_sleeper_that_loses_sync_wakes_with_eacces)
+{
+	const struct shmdev_acl_entry grant = {
+		.tag = SHMDEV_ACL_USER, .id = 2001, .rights = SHMDEV_ACCESS_SYNC,
+	};
+	int fd = sem_region(NAME("rv"), 1);
+	struct shmdev_sem_get g;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, acl_set(fd, &grant, 1));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int h;
+
+		if (drop_to(2001, 2001, NULL, 0))
+			_exit(1);
+		h = region_open(NAME("rv"), SHMDEV_ACCESS_SYNC);
+		if (h < 0)
+			_exit(2);
+		_exit(sem_wait_on(h, 0, 0, FOREVER) == -EACCES ? 0 : 3);
+	}
+	ASSERT_TRUE(wait_for_waiters(fd, 0, 1));
+	/* A change that keeps SYNC wakes nobody for good. */
+	ASSERT_EQ(0, acl_set(fd, &grant, 1));
+	usleep(100000);
+	ASSERT_EQ(0, sem_get_on(fd, 0, &g));
+	EXPECT_EQ(1, g.waiters);
+	ASSERT_EQ(0, acl_set(fd, NULL, 0));
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, sem_value(fd, 0));
+	EXPECT_EQ(0, region_unlink(NAME("rv")));
 	close(fd);
 }
 

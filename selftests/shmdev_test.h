@@ -478,6 +478,26 @@ static inline bool wait_for_waiters(int fd, __u32 index, __u32 n)
 	return false;
 }
 
+/* SEM_FD on region fd @fd: the new semaphore fd, or -errno. */
+static inline int sem_fd(int fd, __u32 index, __u32 flags)
+{
+	struct shmdev_sem_fd f = { .index = index, .flags = flags };
+	int ret = ioctl(fd, SHMDEV_IOC_SEM_FD, &f);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* Poll until semaphore @index of @fd has value @v (10 s at most). */
+static inline bool wait_for_value(int fd, __u32 index, long v)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (sem_value(fd, index) == v)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
 /* Write @map to /proc/@pid/@file (uid_map, gid_map); 0 or -errno. */
 static inline int write_map(pid_t pid, const char *file, const char *map)
 {

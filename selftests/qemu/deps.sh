@@ -10,7 +10,7 @@ qemu-system-x86 linux-source-6.12
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 flex bison bc libelf-dev dkms pkgconf gnuplot-nox python3-sphinx
-python3 python3-venv python3-numpy mypy"
+python3 python3-venv python3-numpy mypy liburing-dev"
 
 missing=
 for p in $PKGS; do

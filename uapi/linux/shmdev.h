@@ -37,6 +37,7 @@
 #define SHMDEV_FEATURE_REGIONS	0x1ULL	/* CREATE..LIST and mmap */
 #define SHMDEV_FEATURE_ACL	0x2ULL	/* GET_ACL, SET_ACL, SET_PERM */
 #define SHMDEV_FEATURE_SEMS	0x4ULL	/* SEM_WAIT, SEM_POST, SEM_GET, SEM_SET */
+#define SHMDEV_FEATURE_SEM_FD	0x8ULL	/* SEM_FD: pollable semaphore fds */
 
 /**
  * struct shmdev_version - argument of %SHMDEV_IOC_VERSION
@@ -472,14 +473,37 @@ struct shmdev_sem_set {
 	__u64 reserved[2];
 };
 
+/* Flags of struct shmdev_sem_fd. */
+#define SHMDEV_SEM_FD_NONBLOCK	0x1	/* the new fd is O_NONBLOCK */
+#define SHMDEV_SEM_FD_NOCLOEXEC	0x2	/* the new fd is not O_CLOEXEC */
+#define SHMDEV_SEM_FD_FLAGS_VALID \
+	(SHMDEV_SEM_FD_NONBLOCK | SHMDEV_SEM_FD_NOCLOEXEC)
+
+/**
+ * struct shmdev_sem_fd - argument of %SHMDEV_IOC_SEM_FD
+ * @index: in: the semaphore, below the region's nsems
+ * @flags: in: %SHMDEV_SEM_FD_NONBLOCK, %SHMDEV_SEM_FD_NOCLOEXEC
+ * @reserved: in: must be zero
+ *
+ * SEM_FD returns a new file descriptor for semaphore @index, which behaves
+ * as an eventfd(EFD_SEMAPHORE): poll() reports it readable while the
+ * semaphore's value is above 0, read() of 8 bytes takes one unit and
+ * reads the __u64 1, and write() of a __u64 count posts that many.
+ */
+struct shmdev_sem_fd {
+	__u32 index;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
 /* Magic 0xBC is free in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define SHMDEV_IOC_MAGIC	0xBC
 
 /*
  * On /dev/shmdev: VERSION, CREATE, OPEN, UNLINK and STAT by name, LIST.
  * On a region fd: VERSION, STAT and UNLINK of its region, GET_ACL, SET_ACL,
- * SET_PERM, SEM_WAIT, SEM_POST, SEM_GET, SEM_SET. Any other command on
- * either kind of descriptor fails with ENOTTY.
+ * SET_PERM, SEM_WAIT, SEM_POST, SEM_GET, SEM_SET, SEM_FD. Any other command
+ * on either kind of descriptor, or on a semaphore fd, fails with ENOTTY.
  */
 #define SHMDEV_IOC_VERSION	_IOWR(SHMDEV_IOC_MAGIC, 0x00, struct shmdev_version)
 #define SHMDEV_IOC_CREATE	_IOW(SHMDEV_IOC_MAGIC, 0x01, struct shmdev_create)
@@ -494,5 +518,6 @@ struct shmdev_sem_set {
 #define SHMDEV_IOC_SEM_POST	_IOW(SHMDEV_IOC_MAGIC, 0x0A, struct shmdev_sem_post)
 #define SHMDEV_IOC_SEM_GET	_IOWR(SHMDEV_IOC_MAGIC, 0x0B, struct shmdev_sem_get)
 #define SHMDEV_IOC_SEM_SET	_IOW(SHMDEV_IOC_MAGIC, 0x0C, struct shmdev_sem_set)
+#define SHMDEV_IOC_SEM_FD	_IOW(SHMDEV_IOC_MAGIC, 0x0D, struct shmdev_sem_fd)
 
 #endif /* _UAPI_LINUX_SHMDEV_H */

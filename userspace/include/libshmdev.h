@@ -28,7 +28,8 @@ extern "C" {
 /* The interface revision and features this library needs. */
 #define SHMDEV_LIB_API_VERSION	SHMDEV_API_VERSION
 #define SHMDEV_LIB_FEATURES \
-	(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL | SHMDEV_FEATURE_SEMS)
+	(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL | SHMDEV_FEATURE_SEMS | \
+	 SHMDEV_FEATURE_SEM_FD)
 
 /* Version of the library itself. */
 #define SHMDEV_LIB_MAJOR	1
@@ -126,6 +127,7 @@ int shmdev_sem_post(int fd, unsigned int index, unsigned int count,
 int shmdev_sem_get(int fd, unsigned int index, struct shmdev_sem_info *info);
 int shmdev_sem_getvalue(int fd, unsigned int index);
 int shmdev_sem_set(int fd, unsigned int index, unsigned int value);
+int shmdev_sem_fd(int fd, unsigned int index, unsigned int flags);
 
 /*
  * The POSIX semaphore layer: the signatures, return values and errno of
