@@ -29,6 +29,7 @@ WRAPPERS = {
     'SEM_POST': ['shmdev_sem_post'],
     'SEM_GET': ['shmdev_sem_get'],
     'SEM_SET': ['shmdev_sem_set'],
+    'SEM_FD': ['shmdev_sem_fd'],
 }
 
 # The library issues VERSION, CREATE, OPEN and LIST on its own control
@@ -50,6 +51,7 @@ EXEMPT = {
     ('SEM_POST', 'shmdev_sem_post'): OWN_ARG,
     ('SEM_GET', 'shmdev_sem_get'): OWN_ARG,
     ('SEM_SET', 'shmdev_sem_set'): OWN_ARG,
+    ('SEM_FD', 'shmdev_sem_fd'): OWN_ARG,
 }
 
 

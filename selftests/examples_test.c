@@ -17,6 +17,18 @@ TEST(ring_streams_with_matching_checksums)
 	EXPECT_EQ(-ENOENT, shmdev_stat_name(NAME("ring"), &(struct shmdev_stat){}));
 }
 
+TEST(epoll_serves_a_socket_and_a_ring_from_one_loop)
+{
+	static struct run r;
+
+	RUN(&r, "epoll", NAME("ep"), "500");
+	EXPECT_EQ(0, r.status) TH_LOG("%s%s", r.out, r.err);
+	EXPECT_NE(NULL, strstr(r.out, "ring: 500 messages, socket: 500 lines\n"));
+	EXPECT_NE(NULL, strstr(r.out, "checksums match\n"));
+	/* Transient: gone with the example. */
+	EXPECT_EQ(-ENOENT, shmdev_stat_name(NAME("ep"), &(struct shmdev_stat){}));
+}
+
 TEST(ring_ends_run_as_separate_programs)
 {
 	struct run *p = mmap(NULL, sizeof(*p), PROT_READ | PROT_WRITE,

@@ -831,6 +831,30 @@ TEST(sem_post_then_wait)
 	close(fd);
 }
 
+TEST(sem_fd_gives_a_semaphore_read_and_written_as_an_eventfd)
+{
+	int fd = shmdev_create(NAME("sfd"), 4096, 0600, 0, 1);
+	uint64_t v = SENTINEL_U64;
+	int sfd;
+
+	ASSERT_LE(0, fd);
+	sfd = shmdev_sem_fd(fd, 0, SHMDEV_SEM_FD_NONBLOCK);
+	ASSERT_LE(0, sfd);
+	EXPECT_TRUE(fcntl(sfd, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(-1, read(sfd, &v, sizeof(v)));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, shmdev_sem_post(fd, 0, 2, 0));
+	EXPECT_EQ(8, read(sfd, &v, sizeof(v)));
+	EXPECT_EQ(1, v);
+	EXPECT_EQ(1, shmdev_sem_getvalue(fd, 0));
+	EXPECT_EQ(-EINVAL, shmdev_sem_fd(fd, 1, 0));
+	EXPECT_EQ(-EINVAL, shmdev_sem_fd(fd, 0, 0x80));
+	EXPECT_EQ(-EBADF, shmdev_sem_fd(-1, 0, 0));
+	close(sfd);
+	EXPECT_EQ(0, shmdev_unlink(NAME("sfd"), 0));
+	close(fd);
+}
+
 TEST(sem_trywait_on_zero_is_eagain)
 {
 	int fd = shmdev_create(NAME("tw"), 4096, 0600, 0, 1);

@@ -105,3 +105,10 @@ int shmdev_sem_set(int fd, unsigned int index, unsigned int value)
 
 	return __shmdev_ioctl(fd, SHMDEV_IOC_SEM_SET, &s);
 }
+
+int shmdev_sem_fd(int fd, unsigned int index, unsigned int flags)
+{
+	struct shmdev_sem_fd f = { .index = index, .flags = flags };
+
+	return __shmdev_ioctl(fd, SHMDEV_IOC_SEM_FD, &f);
+}
