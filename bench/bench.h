@@ -108,6 +108,7 @@ void note_add(const char *workload, const char *fmt, ...)
 void bench_pingpong(void);
 void bench_uncontended(void);
 void bench_wakeup(void);
+void bench_epoll(void);
 void bench_lifecycle(void);
 void bench_first_touch(void);
 void bench_stream(void);

@@ -389,6 +389,7 @@ static const struct {
 	{ "stream", bench_stream },
 	{ "scale", bench_scale },
 	{ "wakeup", bench_wakeup },
+	{ "epoll", bench_epoll },
 	{ "python", bench_python },
 };
 
