@@ -1007,30 +1007,24 @@ TEST(semaphores_need_their_rights)
 /* A sleeper whose region fd loses SYNC leaves with EACCES. */
 TEST(a_sleeper_that_loses_sync_wakes_with_eacces)
 {
-	const struct shmdev_acl_entry grant = {
+	const struct shmdev_acl_entry keep = {
 		.tag = SHMDEV_ACL_USER, .id = 2001, .rights = SHMDEV_ACCESS_SYNC,
 	};
-	int fd = sem_region(NAME("rv"), 1);
+	int fd = region_synced_for(NAME("rv"), 2001);
 	struct shmdev_sem_get g;
 	pid_t pid;
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, acl_set(fd, &grant, 1));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int h;
+		int h = open_synced_as(2001, NAME("rv"));
 
-		if (drop_to(2001, 2001, NULL, 0))
-			_exit(1);
-		h = region_open(NAME("rv"), SHMDEV_ACCESS_SYNC);
-		if (h < 0)
-			_exit(2);
 		_exit(sem_wait_on(h, 0, 0, FOREVER) == -EACCES ? 0 : 3);
 	}
 	ASSERT_TRUE(wait_for_waiters(fd, 0, 1));
 	/* A change that keeps SYNC wakes nobody for good. */
-	ASSERT_EQ(0, acl_set(fd, &grant, 1));
+	ASSERT_EQ(0, acl_set(fd, &keep, 1));
 	usleep(100000);
 	ASSERT_EQ(0, sem_get_on(fd, 0, &g));
 	EXPECT_EQ(1, g.waiters);

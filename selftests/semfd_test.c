@@ -314,29 +314,22 @@ TEST_F(semfd, readers_and_sem_wait_sleepers_share_one_fifo_order)
 
 TEST(revoking_sync_fails_reads_and_writes_and_polls_as_an_error)
 {
-	const struct shmdev_acl_entry grant = {
-		.tag = SHMDEV_ACL_USER, .id = UID, .rights = SHMDEV_ACCESS_SYNC,
-	};
-	int fd = sem_region(NAME("r"), 1);
+	int fd = region_synced_for(NAME("r"), UID);
 	int ready[2], go[2];
 	pid_t pid;
 	char c;
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, acl_set(fd, &grant, 1));
 	ASSERT_EQ(0, sem_post_on(fd, 0, 0, 2));
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(go));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		int h = open_synced_as(UID, NAME("r"));
+		int sfd = sem_fd(h, 0, SHMDEV_SEM_FD_NONBLOCK);
 		__u64 v;
-		int h, sfd;
 
-		if (drop_to(UID, UID, NULL, 0))
-			_exit(1);
-		h = region_open(NAME("r"), SHMDEV_ACCESS_SYNC);
-		sfd = h < 0 ? -1 : sem_fd(h, 0, SHMDEV_SEM_FD_NONBLOCK);
 		if (sfd < 0 || read_u64(sfd, &v) != 8)
 			_exit(2);
 		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
@@ -356,25 +349,16 @@ TEST(revoking_sync_fails_reads_and_writes_and_polls_as_an_error)
 
 TEST(a_sleeping_reader_that_loses_sync_wakes_with_eacces)
 {
-	const struct shmdev_acl_entry grant = {
-		.tag = SHMDEV_ACL_USER, .id = UID, .rights = SHMDEV_ACCESS_SYNC,
-	};
-	int fd = sem_region(NAME("w"), 1);
+	int fd = region_synced_for(NAME("w"), UID);
 	pid_t pid;
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, acl_set(fd, &grant, 1));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		int h = open_synced_as(UID, NAME("w"));
 		__u64 v;
-		int h;
 
-		if (drop_to(UID, UID, NULL, 0))
-			_exit(1);
-		h = region_open(NAME("w"), SHMDEV_ACCESS_SYNC);
-		if (h < 0)
-			_exit(2);
 		_exit(read_u64(sem_fd(h, 0, 0), &v) == -EACCES ? 0 : 3);
 	}
 	ASSERT_TRUE(wait_for_waiters(fd, 0, 1));
@@ -387,27 +371,19 @@ TEST(a_sleeping_reader_that_loses_sync_wakes_with_eacces)
 
 TEST(a_poller_learns_of_a_revocation)
 {
-	const struct shmdev_acl_entry grant = {
-		.tag = SHMDEV_ACL_USER, .id = UID, .rights = SHMDEV_ACCESS_SYNC,
-	};
-	int fd = sem_region(NAME("p"), 1);
+	int fd = region_synced_for(NAME("p"), UID);
 	int ready[2];
 	pid_t pid;
 	char c;
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, acl_set(fd, &grant, 1));
 	ASSERT_EQ(0, pipe(ready));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct pollfd p = { .events = POLLIN };
-		int h;
 
-		if (drop_to(UID, UID, NULL, 0))
-			_exit(1);
-		h = region_open(NAME("p"), SHMDEV_ACCESS_SYNC);
-		p.fd = h < 0 ? -1 : sem_fd(h, 0, 0);
+		p.fd = sem_fd(open_synced_as(UID, NAME("p")), 0, 0);
 		if (p.fd < 0 || write(ready[1], "r", 1) != 1)
 			_exit(2);
 		/* No post comes: only the revocation can end this. */

@@ -522,4 +522,38 @@ static inline int drop_to(uid_t uid, gid_t gid, const gid_t *groups, int n)
 	return 0;
 }
 
+/*
+ * Region @name with one semaphore, whose ACL lets user @uid use it (SYNC):
+ * the caller's region fd, or -1.
+ */
+static inline int region_synced_for(const char *name, uid_t uid)
+{
+	const struct shmdev_acl_entry grant = {
+		.tag = SHMDEV_ACL_USER, .id = uid, .rights = SHMDEV_ACCESS_SYNC,
+	};
+	int fd = sem_region(name, 1);
+
+	if (fd >= 0 && acl_set(fd, &grant, 1)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * In a child: become user @uid (group @uid, no supplementary groups) and
+ * open region @name with SYNC; the region fd, or exit 1 on failure.
+ */
+static inline int open_synced_as(uid_t uid, const char *name)
+{
+	int h;
+
+	if (drop_to(uid, uid, NULL, 0))
+		_exit(1);
+	h = region_open(name, SHMDEV_ACCESS_SYNC);
+	if (h < 0)
+		_exit(1);
+	return h;
+}
+
 #endif /* _SHMDEV_TEST_H */
