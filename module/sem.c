@@ -184,6 +184,23 @@ static void shmdev_sem_add(struct shmdev_sem *sem, u32 n)
 		shmdev_sem_poll_wake(sem, EPOLLIN | EPOLLRDNORM);
 }
 
+/*
+ * Wake every sleeper of @sem, whose lock is held, to look again at why it
+ * sleeps, and its pollers with @events. The sleepers dequeue themselves,
+ * under this lock, so they are still alive while it is held.
+ */
+static void shmdev_sem_wake_all(struct shmdev_sem *sem, __poll_t events)
+{
+	struct shmdev_sem_waiter *w;
+
+	lockdep_assert_held(&sem->lock);
+	list_for_each_entry(w, &sem->rt_queue, entry)
+		wake_up_process(w->task);
+	list_for_each_entry(w, &sem->queue, entry)
+		wake_up_process(w->task);
+	shmdev_sem_poll_wake(sem, events);
+}
+
 /**
  * shmdev_sems_remove - fail every semaphore of an unlinked region
  * @r: the region
@@ -192,7 +209,6 @@ static void shmdev_sem_add(struct shmdev_sem *sem, u32 n)
  */
 void shmdev_sems_remove(struct shmdev_region *r)
 {
-	struct shmdev_sem_waiter *w;
 	u32 i;
 
 	for (i = 0; i < r->nsems; i++) {
@@ -200,12 +216,7 @@ void shmdev_sems_remove(struct shmdev_region *r)
 
 		spin_lock(&sem->lock);
 		sem->removed = true;
-		/* They dequeue themselves, under this lock: still alive. */
-		list_for_each_entry(w, &sem->rt_queue, entry)
-			wake_up_process(w->task);
-		list_for_each_entry(w, &sem->queue, entry)
-			wake_up_process(w->task);
-		shmdev_sem_poll_wake(sem, EPOLLERR | EPOLLHUP);
+		shmdev_sem_wake_all(sem, EPOLLERR | EPOLLHUP);
 		spin_unlock(&sem->lock);
 	}
 }
@@ -222,19 +233,12 @@ void shmdev_sems_remove(struct shmdev_region *r)
  */
 void shmdev_sems_rights_changed(struct shmdev_region *r)
 {
-	struct shmdev_sem_waiter *w;
 	u32 i;
 
 	for (i = 0; i < r->nsems; i++) {
-		struct shmdev_sem *sem = &r->sems[i];
-
-		spin_lock(&sem->lock);
-		list_for_each_entry(w, &sem->rt_queue, entry)
-			wake_up_process(w->task);
-		list_for_each_entry(w, &sem->queue, entry)
-			wake_up_process(w->task);
-		shmdev_sem_poll_wake(sem, EPOLLERR);
-		spin_unlock(&sem->lock);
+		spin_lock(&r->sems[i].lock);
+		shmdev_sem_wake_all(&r->sems[i], EPOLLERR);
+		spin_unlock(&r->sems[i].lock);
 	}
 }
 
