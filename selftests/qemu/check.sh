@@ -150,13 +150,14 @@ print(next(p[1:] for p in sys.path if p.startswith("/usr/local/")))')
 python_package()
 {
 	venv=$(mktemp -d)
-	export SHMDEV_LIBRARY="$BUILD/userspace/libshmdev.so.1"
+	lib=$BUILD/userspace/libshmdev.so.1
 	/usr/bin/python3 -m venv "$venv" &&
-		"$venv/bin/pip" install --no-index ./python && "$venv/bin/python" \
+		"$venv/bin/pip" install --no-index ./python &&
+		SHMDEV_LIBRARY=$lib "$venv/bin/python" \
 		-c 'import shmdev, sys; assert shmdev.__file__.startswith(sys.argv[1])' \
 		"$venv" && mypy --strict python/shmdev &&
 		cc -Iuserspace/include -Iuapi -o "$venv/abi" python/tests/abi_sizes.c &&
-		[ "$("$venv/abi")" = "$(/usr/bin/python3 python/tests/abi_sizes.py)" ]
+		[ "$("$venv/abi")" = "$(SHMDEV_LIBRARY=$lib /usr/bin/python3 python/tests/abi_sizes.py)" ]
 	r=$?
 	rm -rf "$venv"
 	return $r
