@@ -507,6 +507,18 @@ TEST_F(semfd, ioctl_on_a_sem_fd_is_enotty)
 	EXPECT_EQ(-ENOTTY, sem_fd(self->sfd, 0, 0));
 }
 
+/* /proc/PID/fd cannot make a second file of it, around SEM_FD's check. */
+TEST_F(semfd, reopening_it_through_proc_is_enxio)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", self->sfd);
+	EXPECT_EQ(-1, open(path, O_RDWR | O_CLOEXEC));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(-1, open(path, O_RDONLY | O_CLOEXEC));
+	EXPECT_EQ(ENXIO, errno);
+}
+
 TEST_F(semfd, fdinfo_names_the_region_and_the_semaphore)
 {
 	char path[64], buf[512] = "";
