@@ -12,6 +12,7 @@
 
 #include <linux/fs.h>
 #include <linux/fsnotify_backend.h>
+#include <linux/mm.h>
 
 /*
  * Marks on a superblock: 6.12 takes the object and finds its connector,
@@ -36,6 +37,17 @@ shmdev_fsnotify_find_sb_mark(struct super_block *sb,
 	return fsnotify_find_mark(sb, FSNOTIFY_OBJ_TYPE_SB, group);
 #else
 	return fsnotify_find_mark(&sb->s_fsnotify_marks, group);
+#endif
+}
+
+/* 6.12 changes a VMA's flags through vm_flags_set(), 6.1 directly. */
+static inline void shmdev_vm_flags_set(struct vm_area_struct *vma,
+				       vm_flags_t flags)
+{
+#ifdef SHMDEV_HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
 #endif
 }
 

@@ -183,8 +183,10 @@ static void shmdev_handle_attach(struct file *file, struct shmdev_file *sf)
  * @access: %SHMDEV_ACCESS_* rights to bind with
  * @ipc_owner: current has CAP_IPC_OWNER in @r's user namespace
  *
- * The file is opened for writing only when @access has WRITE, so the VFS
- * itself refuses a writable shared mapping of a handle without it.
+ * The file is opened for writing only when @access has WRITE or SYNC, so
+ * the VFS itself refuses a writable shared mapping of a handle with
+ * neither; SYNC alone opens it for writing to map the semaphore area
+ * writable, and shmdev_mmap() refuses such a handle writable data.
  *
  * Return: the file, or an ERR_PTR() with @r's reference still the
  * caller's.
@@ -192,7 +194,8 @@ static void shmdev_handle_attach(struct file *file, struct shmdev_file *sf)
 struct file *shmdev_handle_new(struct shmdev_region *r, u32 access,
 			       bool ipc_owner)
 {
-	int flags = access & SHMDEV_ACCESS_WRITE ? O_RDWR : O_RDONLY;
+	int flags = access & (SHMDEV_ACCESS_WRITE | SHMDEV_ACCESS_SYNC) ?
+		    O_RDWR : O_RDONLY;
 	char name[SHMDEV_FILE_NAME_MAX];
 	struct inode *inode = r->shm_inode;
 	struct shmdev_file *sf;

@@ -514,7 +514,7 @@ static void shmdev_region_free(struct shmdev_region *r)
 	shmdev_ns_put(r->ns);
 	/* No handle, so no fault or waiter, can reach the region any more. */
 	kfree(rcu_dereference_protected(r->perm, true));
-	shmdev_sems_free(r->sems);
+	shmdev_sems_free(r);
 	mutex_destroy(&r->lock);
 	kfree(r);
 	atomic_long_dec(&shmdev_stats.regions);
@@ -582,7 +582,8 @@ static int shmdev_create_check(const struct shmdev_create *args)
 		return -EINVAL;
 	if (args->mode & ~SHMDEV_MODE_VALID || args->nsems > SHMDEV_SEMS_MAX)
 		return -EINVAL;
-	if (!args->size || args->size > MAX_LFS_FILESIZE ||
+	/* A page apart: no data VMA can merge with one of the area. */
+	if (!args->size || args->size > SHMDEV_SEM_MMAP_OFFSET - PAGE_SIZE ||
 	    args->size > READ_ONCE(max_region_bytes))
 		return -EINVAL;
 	return 0;
@@ -651,10 +652,7 @@ static struct shmdev_region *shmdev_region_new(struct shmdev_ns *ns,
 	r->change_time = r->create_time;
 	RCU_INIT_POINTER(r->perm, shmdev_permset_new(r->cuid, r->cgid,
 						     args->mode, 0));
-	r->sems = shmdev_sems_new(r->nsems);
-	if (!rcu_access_pointer(r->perm) || IS_ERR(r->sems)) {
-		if (IS_ERR(r->sems))
-			r->sems = NULL;
+	if (!rcu_access_pointer(r->perm) || shmdev_sems_new(r)) {
 		shmdev_region_free(r);
 		return ERR_PTR(-ENOMEM);
 	}

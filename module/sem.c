@@ -17,6 +17,19 @@
  * itself, under the lock, unless a post already handed it a unit, which
  * it then keeps.
  *
+ * Each semaphore's value lives in the region's semaphore area, which
+ * user space maps (mmap.c), while nothing needs the kernel: there a wait
+ * or post is a compare-and-swap, with no system call. Every call that
+ * comes here first takes the value into the kernel (shmdev_sem_lock()),
+ * which marks the shared state %SHMDEV_SEM_KERNEL so that user space
+ * sends every later wait and post here too; the kernel gives it back at
+ * unlock only while no sleeper, poller, unreported undo or unlink needs
+ * to see them. So sleepers are only ever queued while the kernel holds
+ * the value, and the order and hand-off above hold for fast and kernel
+ * calls alike. The kernel never trusts the shared state while it holds
+ * the value, and masks what it takes from it, so a process that scribbles
+ * there confuses that semaphore and no other.
+ *
  * SEM_UNDO adjustments are kept per region fd and per fd table, which is
  * how POSIX record locks follow processes: a forked child that inherits
  * the fd starts with none, and its death reverses its own, not its
@@ -38,6 +51,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "shmdev.h"
 
@@ -84,36 +98,119 @@ struct shmdev_sem_waiter {
 
 /**
  * shmdev_sems_new - allocate a region's semaphores, all at 0
- * @nsems: how many, at most %SHMDEV_SEMS_MAX
+ * @r: the region, not yet findable, with @nsems set (at most
+ *	%SHMDEV_SEMS_MAX)
  *
- * Return: the array, NULL if @nsems is 0, or ERR_PTR(-ENOMEM).
+ * Sets @r->sems and @r->sem_area, which stay NULL without semaphores.
+ * The area is zeroed, so that a mapping of it shows user space nothing
+ * but its own semaphores, each held by user space at 0; the entries past
+ * the last semaphore, to the end of its page, read %SHMDEV_SEM_KERNEL, so
+ * that a fast call on an index the region lacks goes to the kernel, which
+ * refuses it. The kernel never reads them.
+ *
+ * Return: 0 or -ENOMEM, with what was allocated left for
+ * shmdev_sems_free().
  */
-struct shmdev_sem *shmdev_sems_new(u32 nsems)
+int shmdev_sems_new(struct shmdev_region *r)
 {
-	struct shmdev_sem *sems;
-	u32 i;
+	u32 i, end = shmdev_sem_area_pages(r) * PAGE_SIZE /
+		     sizeof(*r->sem_area);
 
-	if (!nsems)
-		return NULL;
-	sems = kvcalloc(nsems, sizeof(*sems), GFP_KERNEL_ACCOUNT);
-	if (!sems)
-		return ERR_PTR(-ENOMEM);
-	for (i = 0; i < nsems; i++) {
-		spin_lock_init(&sems[i].lock);
-		INIT_LIST_HEAD(&sems[i].rt_queue);
-		INIT_LIST_HEAD(&sems[i].queue);
-		init_waitqueue_head(&sems[i].pollq);
+	if (!r->nsems)
+		return 0;
+	r->sems = kvcalloc(r->nsems, sizeof(*r->sems), GFP_KERNEL_ACCOUNT);
+	r->sem_area = __vmalloc(shmdev_sem_area_pages(r) << PAGE_SHIFT,
+				GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!r->sems || !r->sem_area)
+		return -ENOMEM;
+	for (i = 0; i < r->nsems; i++) {
+		struct shmdev_sem *sem = &r->sems[i];
+
+		spin_lock_init(&sem->lock);
+		INIT_LIST_HEAD(&sem->rt_queue);
+		INIT_LIST_HEAD(&sem->queue);
+		init_waitqueue_head(&sem->pollq);
+		sem->shared = &r->sem_area[i];
 	}
-	return sems;
+	for (; i < end; i++)
+		r->sem_area[i].state = SHMDEV_SEM_KERNEL;
+	return 0;
 }
 
 /**
- * shmdev_sems_free - free a region's semaphores
- * @sems: the array (may be NULL); nobody can be waiting
+ * shmdev_sems_free - free a region's semaphores and their area
+ * @r: the region; nobody can be waiting, and no mapping is left
  */
-void shmdev_sems_free(struct shmdev_sem *sems)
+void shmdev_sems_free(struct shmdev_region *r)
 {
-	kvfree(sems);
+	vfree(r->sem_area);
+	kvfree(r->sems);
+}
+
+/**
+ * shmdev_sem_area_pages - the size of a region's semaphore area
+ * @r: the region
+ *
+ * Return: the number of pages, 0 without semaphores.
+ */
+unsigned long shmdev_sem_area_pages(struct shmdev_region *r)
+{
+	return DIV_ROUND_UP(SHMDEV_SEM_AREA_SIZE(r->nsems), PAGE_SIZE);
+}
+
+/**
+ * shmdev_sem_area_pfn - the page frame of one page of the semaphore area
+ * @r: the region, which has semaphores
+ * @page: the page, below shmdev_sem_area_pages()
+ *
+ * Return: the page frame number, for a mapping of the area.
+ */
+unsigned long shmdev_sem_area_pfn(struct shmdev_region *r, pgoff_t page)
+{
+	return vmalloc_to_pfn((void *)r->sem_area + (page << PAGE_SHIFT));
+}
+
+/*
+ * Lock @sem and make sure that the kernel holds its value: if user space
+ * held it, take it from the shared state, which becomes
+ * %SHMDEV_SEM_KERNEL, so that every later wait and post comes here until
+ * shmdev_sem_unlock() gives it back. A state with the bit set while user
+ * space held the value was scribbled; masking still bounds the value.
+ */
+static void shmdev_sem_lock(struct shmdev_sem *sem)
+	__acquires(&sem->lock)
+{
+	u32 old;
+
+	spin_lock(&sem->lock);
+	if (sem->kernel)
+		return;
+	old = xchg(&sem->shared->state, SHMDEV_SEM_KERNEL);
+	sem->value = old & SHMDEV_SEM_VALUE_MAX;
+	sem->kernel = true;
+}
+
+/*
+ * Unlock @sem, giving its value back to user space when no wait or post
+ * needs the kernel: nobody sleeps (a post must hand them units), nobody
+ * polls (a post must wake them), no undo is unreported (the next
+ * SEM_WAIT reports it) and the region is not unlinked (every call fails
+ * with EIDRM). A poller's entry is on @pollq before it takes the lock to
+ * look at the value, so the check under the lock cannot miss it.
+ */
+static void shmdev_sem_unlock(struct shmdev_sem *sem)
+	__releases(&sem->lock)
+{
+	/* Ordered by our lock, which pollers take after queueing (above). */
+	bool polled = waitqueue_active(&sem->pollq);
+
+	if (sem->kernel && !sem->waiters && !sem->removed && !sem->undone &&
+	    !polled) {
+		sem->kernel = false;
+		/* A waker's changes come before the value that follows them. */
+		smp_store_release(&sem->shared->state, sem->value);
+	}
+	spin_unlock(&sem->lock);
 }
 
 /* What the next successful wait returns; consumes the "undone" mark. */
@@ -214,10 +311,10 @@ void shmdev_sems_remove(struct shmdev_region *r)
 	for (i = 0; i < r->nsems; i++) {
 		struct shmdev_sem *sem = &r->sems[i];
 
-		spin_lock(&sem->lock);
+		shmdev_sem_lock(sem);
 		sem->removed = true;
 		shmdev_sem_wake_all(sem, EPOLLERR | EPOLLHUP);
-		spin_unlock(&sem->lock);
+		shmdev_sem_unlock(sem);
 	}
 }
 
@@ -236,9 +333,9 @@ void shmdev_sems_rights_changed(struct shmdev_region *r)
 	u32 i;
 
 	for (i = 0; i < r->nsems; i++) {
-		spin_lock(&r->sems[i].lock);
+		shmdev_sem_lock(&r->sems[i]);
 		shmdev_sem_wake_all(&r->sems[i], EPOLLERR);
-		spin_unlock(&r->sems[i].lock);
+		shmdev_sem_unlock(&r->sems[i]);
 	}
 }
 
@@ -274,9 +371,9 @@ static void shmdev_undo_apply(struct shmdev_file *sf, struct shmdev_undo *u)
 
 		if (!u->adj[i])
 			continue;
-		spin_lock(&sem->lock);
+		shmdev_sem_lock(sem);
 		shmdev_sem_undo_one(sem, u->adj[i]);
-		spin_unlock(&sem->lock);
+		shmdev_sem_unlock(sem);
 	}
 	kvfree(u);
 }
@@ -383,9 +480,9 @@ static void shmdev_undo_record(struct file *file, struct shmdev_sem *sem,
 		u->adj[sem - sf->region->sems] += delta;
 	spin_unlock(&sf->undo_lock);
 	if (!u && delta) {
-		spin_lock(&sem->lock);
+		shmdev_sem_lock(sem);
 		shmdev_sem_undo_one(sem, delta);
-		spin_unlock(&sem->lock);
+		shmdev_sem_unlock(sem);
 	}
 	if (u && made && !shmdev_files_hold(current->files, file))
 		shmdev_sem_undo_owner(sf, current->files);
@@ -474,7 +571,7 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem,
 	shmdev_sem_enqueue(sem, &w);
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		spin_unlock(&sem->lock);
+		shmdev_sem_unlock(sem);
 		if (!deadline)
 			schedule();
 		else
@@ -485,9 +582,9 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem,
 		/* Pairs with the release in shmdev_sem_hand_off(). */
 		if (smp_load_acquire(&w.granted))
 			return w.result;
-		spin_lock(&sem->lock);
+		shmdev_sem_lock(sem);
 		if (w.granted) {
-			spin_unlock(&sem->lock);
+			shmdev_sem_unlock(sem);
 			return w.result;
 		}
 		if (sem->removed)
@@ -504,7 +601,7 @@ static int shmdev_sem_sleep(struct shmdev_sem *sem,
 	}
 	list_del(&w.entry);
 	sem->waiters--;
-	spin_unlock(&sem->lock);
+	shmdev_sem_unlock(sem);
 	return ret;
 }
 
@@ -555,7 +652,7 @@ static int shmdev_sem_down(struct shmdev_sem *sem, struct shmdev_file *sf,
 	bool forever = args->timeout > KTIME_MAX;
 	int ret;
 
-	spin_lock(&sem->lock);
+	shmdev_sem_lock(sem);
 	ret = shmdev_sem_live(sem);
 	if (ret)
 		goto out_unlock;
@@ -572,7 +669,7 @@ static int shmdev_sem_down(struct shmdev_sem *sem, struct shmdev_file *sf,
 					forever ? NULL : &deadline, clock);
 	}
 out_unlock:
-	spin_unlock(&sem->lock);
+	shmdev_sem_unlock(sem);
 	return ret;
 }
 
@@ -609,11 +706,11 @@ int shmdev_sem_take(struct shmdev_sem *sem, struct shmdev_file *sf,
  */
 void shmdev_sem_untake(struct shmdev_sem *sem)
 {
-	spin_lock(&sem->lock);
+	shmdev_sem_lock(sem);
 	if (!sem->removed && (sem->value < SHMDEV_SEM_VALUE_MAX ||
 			      sem->waiters))
 		shmdev_sem_add(sem, 1);
-	spin_unlock(&sem->lock);
+	shmdev_sem_unlock(sem);
 }
 
 /**
@@ -628,14 +725,14 @@ int shmdev_sem_give(struct shmdev_sem *sem, u32 count)
 {
 	int ret;
 
-	spin_lock(&sem->lock);
+	shmdev_sem_lock(sem);
 	ret = shmdev_sem_live(sem);
 	if (!ret && (u64)sem->value + count - min(count, sem->waiters) >
 		    SHMDEV_SEM_VALUE_MAX)
 		ret = -EOVERFLOW;
 	if (!ret)
 		shmdev_sem_add(sem, count);
-	spin_unlock(&sem->lock);
+	shmdev_sem_unlock(sem);
 	return ret;
 }
 
@@ -654,14 +751,14 @@ __poll_t shmdev_sem_poll(struct shmdev_sem *sem, struct file *file,
 	__poll_t mask = 0;
 
 	poll_wait(file, &sem->pollq, wait);
-	spin_lock(&sem->lock);
+	shmdev_sem_lock(sem);
 	if (sem->removed)
 		mask = EPOLLERR | EPOLLHUP;
 	if (!sem->removed && sem->value)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (!sem->removed && sem->value < SHMDEV_SEM_VALUE_MAX)
 		mask |= EPOLLOUT | EPOLLWRNORM;
-	spin_unlock(&sem->lock);
+	shmdev_sem_unlock(sem);
 	return mask;
 }
 
@@ -750,12 +847,12 @@ int shmdev_ioc_sem_get(struct shmdev_file *sf, void __user *uarg)
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
 
-	spin_lock(&sem->lock);
+	shmdev_sem_lock(sem);
 	ret = shmdev_sem_live(sem);
 	args.value = sem->value;
 	args.waiters = sem->waiters;
 	args.status = sem->undone ? SHMDEV_SEM_UNDONE : 0;
-	spin_unlock(&sem->lock);
+	shmdev_sem_unlock(sem);
 	if (ret)
 		return ret;
 	args.pad = 0;
@@ -790,7 +887,7 @@ int shmdev_ioc_sem_set(struct shmdev_file *sf, void __user *uarg)
 	if (IS_ERR(sem))
 		return PTR_ERR(sem);
 
-	spin_lock(&sem->lock);
+	shmdev_sem_lock(sem);
 	ret = shmdev_sem_live(sem);
 	if (!ret) {
 		u32 old = sem->value;
@@ -799,6 +896,6 @@ int shmdev_ioc_sem_set(struct shmdev_file *sf, void __user *uarg)
 		shmdev_sem_add(sem, args.value);
 		shmdev_sem_lowered(sem, old);
 	}
-	spin_unlock(&sem->lock);
+	shmdev_sem_unlock(sem);
 	return ret;
 }

@@ -35,6 +35,8 @@
  *   shmdev_region.lock        the writers of a region's permissions
  *   shmdev_sem.lock           one semaphore (spinlock; one at
  *                             a time, never held while sleeping)
+ * A fault on the semaphore area holds shmdev_sem_fault_lock (mmap.c) for
+ * reading, inside the mmap lock; a revocation takes it for writing alone.
  * Page faults take no shmdev lock: they check rights under RCU and the
  * folio lock (see shmdev_region_revoke()). No spinlock is held across
  * copy_from_user/copy_to_user, and no lock is held while a region's pages
@@ -72,7 +74,7 @@ struct vfsmount;
 /* Optional features this build reports through SHMDEV_IOC_VERSION. */
 #define SHMDEV_FEATURES \
 	(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL | SHMDEV_FEATURE_SEMS | \
-	 SHMDEV_FEATURE_SEM_FD)
+	 SHMDEV_FEATURE_SEM_FD | SHMDEV_FEATURE_SEM_MAP)
 
 struct shmdev_user;
 
@@ -125,23 +127,31 @@ struct shmdev_ns {
  *	priority first, then oldest first, as futex ranks its waiters
  * @queue: every other task sleeping in SEM_WAIT, oldest first, served
  *	after @rt_queue
- * @value: units available; always 0 while anyone sleeps, because a post
- *	hands its units to the first waiters directly (no barging)
+ * @shared: its entry in the region's semaphore area, which user space
+ *	maps and may write anything into
+ * @value: units available while @kernel; always 0 while anyone sleeps,
+ *	because a post hands its units to the first waiters directly (no
+ *	barging)
  * @waiters: number of sleepers, in both queues
  * @pollq: semaphore fds polled for it, woken when the value becomes
  *	positive, the rights may have changed or the region is unlinked
  * @removed: the region was unlinked; every call fails with EIDRM
  * @undone: an undo changed @value since a SEM_WAIT reported it
+ * @kernel: the kernel holds the value, in @value, and @shared->state is
+ *	%SHMDEV_SEM_KERNEL unless user space scribbled on it; when clear,
+ *	the value is @shared->state and @value is stale
  */
 struct shmdev_sem {
 	spinlock_t lock;		/* guards every field of this semaphore */
 	struct list_head rt_queue;
 	struct list_head queue;
 	struct wait_queue_head pollq;
+	struct shmdev_sem_shared *shared;
 	u32 value;
 	u32 waiters;
 	bool removed;
 	bool undone;
+	bool kernel;
 };
 
 /**
@@ -205,6 +215,8 @@ struct shmdev_permset {
  * @flags: %SHMDEV_CREATE_* flags
  * @nsems: number of semaphores
  * @sems: the semaphores (@nsems of them), each with its own lock
+ * @sem_area: the semaphore area (vmalloc), shared with user space through
+ *	mappings at %SHMDEV_SEM_MMAP_OFFSET; NULL without semaphores
  * @user_ns: the user namespace that owns the region's IPC namespace (a
  *	reference), where CAP_IPC_OWNER and CAP_SYS_ADMIN count, as for
  *	System V objects
@@ -238,6 +250,7 @@ struct shmdev_region {
 	u32 flags;
 	u32 nsems;
 	struct shmdev_sem *sems;
+	struct shmdev_sem_shared *sem_area;
 	struct user_namespace *user_ns;
 	struct shmdev_user *user;
 	struct pid *creator;
@@ -366,8 +379,10 @@ int shmdev_mmap(struct file *file, struct vm_area_struct *vma);
 void shmdev_region_revoke(struct shmdev_region *r);
 
 /* sem.c */
-struct shmdev_sem *shmdev_sems_new(u32 nsems);
-void shmdev_sems_free(struct shmdev_sem *sems);
+int shmdev_sems_new(struct shmdev_region *r);
+void shmdev_sems_free(struct shmdev_region *r);
+unsigned long shmdev_sem_area_pages(struct shmdev_region *r);
+unsigned long shmdev_sem_area_pfn(struct shmdev_region *r, pgoff_t page);
 void shmdev_sems_remove(struct shmdev_region *r);
 void shmdev_sem_undo(struct shmdev_file *sf);
 void shmdev_sem_undo_owner(struct shmdev_file *sf, fl_owner_t owner);

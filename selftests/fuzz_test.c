@@ -5,7 +5,9 @@
  * outputs), in the spirit of syzkaller's descriptions. A few processes run
  * random sequences of described and undescribed ioctls, open, dup, close,
  * mmap, munmap, mprotect and fork, passing arguments through good, NULL,
- * unmapped, read-only, page-straddling and kernel pointers.
+ * unmapped, read-only, page-straddling and kernel pointers. Mappings of
+ * semaphore areas get random states scribbled into them, as a hostile
+ * SYNC holder may write.
  *
  * The oracle: every call returns, with success or an errno the description
  * allows; a successful call's outputs are right; nothing leaks (the driver's
@@ -21,6 +23,8 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -531,6 +535,7 @@ static void *arg_pointer(unsigned int size, bool *usable, bool *readable)
 struct mapping {
 	void *addr;
 	size_t len;
+	bool sems;	/* of a semaphore area */
 };
 
 static int fds[MAX_FDS];
@@ -660,8 +665,11 @@ static bool do_mmap(void)
 
 	if (m->addr)
 		return true;
-	addr = mmap(NULL, len, prots[pick(5)], flags, random_fd(),
-		    chance(70) ? 0 : edge_value() & ~(page - 1));
+	off_t off = chance(60) ? 0 : edge_value() & ~(page - 1);
+
+	if (chance(25))
+		off = SHMDEV_SEM_MMAP_OFFSET + page * pick(3);
+	addr = mmap(NULL, len, prots[pick(5)], flags, random_fd(), off);
 	if (addr == MAP_FAILED) {
 		if (!errno_allowed(mmap_errnos, errno))
 			return fail("mmap", -1, errno);
@@ -669,6 +677,37 @@ static bool do_mmap(void)
 	}
 	m->addr = addr;
 	m->len = len;
+	m->sems = off >= (off_t)SHMDEV_SEM_MMAP_OFFSET;
+	return true;
+}
+
+static sigjmp_buf scribble_jmp;
+
+static void scribble_fault(int sig)
+{
+	siglongjmp(scribble_jmp, 1);
+}
+
+/*
+ * Write random states into a mapped semaphore area, as a hostile SYNC
+ * holder may: the kernel must not mind. A revoked or read-only mapping
+ * faults, which ends the scribbling.
+ */
+static bool do_scribble(void)
+{
+	struct sigaction sa = { .sa_handler = scribble_fault }, bus, segv;
+	struct mapping *m = &maps[pick(MAX_MAPS)];
+
+	if (!m->addr || !m->sems)
+		return true;
+	sigaction(SIGBUS, &sa, &bus);
+	sigaction(SIGSEGV, &sa, &segv);
+	if (!sigsetjmp(scribble_jmp, 1))
+		for (int i = 0; i < 8; i++)
+			((volatile __u32 *)m->addr)[pick(m->len / 4)] =
+				chance(50) ? (__u32)rnd() : (__u32)edge_value();
+	sigaction(SIGBUS, &bus, NULL);
+	sigaction(SIGSEGV, &segv, NULL);
 	return true;
 }
 
@@ -738,10 +777,12 @@ static bool run_calls(unsigned long n)
 			ok = do_random_ioctl();
 		else if (r < 85)
 			ok = do_open_close();
-		else if (r < 92)
+		else if (r < 90)
 			ok = do_mmap();
-		else if (r < 99)
+		else if (r < 95)
 			ok = do_munmap_mprotect();
+		else if (r < 99)
+			ok = do_scribble();
 		else
 			ok = do_fork();
 		if (!ok)

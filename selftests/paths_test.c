@@ -825,25 +825,114 @@ TEST(inode_attributes_cannot_be_changed_by_a_user)
 	EXPECT_EQ(0, region_unlink(a.name));
 }
 
+/* --- a handle with SYNC but not WRITE ---------------------------------- */
+
+/*
+ * SYNC opens the region fd for writing, to map the semaphore area, so a
+ * READ|SYNC handle's data mapping is VM_SHARED with VM_MAYWRITE, unlike a
+ * READ handle's: every path that writes through such a mapping must still
+ * be refused.
+ */
+static void expect_sync_reader_refused(struct __test_metadata *_metadata,
+				       const char *name,
+				       int (*try)(struct attempt *a))
+{
+	struct attempt a = {
+		.name = name, .len = page_size(),
+		.access = R | SHMDEV_ACCESS_SYNC,
+		.keep = R | SHMDEV_ACCESS_SYNC, .prot = PROT_READ, .try = try,
+	};
+
+	expect_refused(_metadata, &a);
+}
+
+static int try_mprotect_write(struct attempt *a)
+{
+	if (!mprotect(a->p, page_size(), PROT_READ | PROT_WRITE) ||
+	    errno != EACCES)
+		return 1;
+	if (probe_write(a->p, 1) >= 0)
+		return 2;
+	return probe_read(a->p) == 0x5a ? 0 : 3;
+}
+
+/* remap_file_pages() re-maps through ->mmap, with the VMA's PROT_READ. */
+static int try_remap_then_write(struct attempt *a)
+{
+	remap_file_pages(a->p, page_size(), 0, 0, 0);
+	if (probe_write(a->p, 1) >= 0)
+		return 1;
+	return probe_read(a->p) == 0x5a ? 0 : 2;
+}
+
+static int try_populate_write(struct attempt *a)
+{
+	if (!madvise(a->p, page_size(), MADV_POPULATE_WRITE))
+		return 1;
+	return probe_read(a->p) == 0x5a ? 0 : 2;
+}
+
+TEST(sync_reader_mprotect_to_write_fails)
+{
+	expect_sync_reader_refused(_metadata, NAME("sm"), try_mprotect_write);
+}
+
+TEST(sync_reader_remap_file_pages_stays_read_only)
+{
+	expect_sync_reader_refused(_metadata, NAME("sr"), try_remap_then_write);
+}
+
+TEST(sync_reader_madv_populate_write_fails)
+{
+	expect_sync_reader_refused(_metadata, NAME("sp"), try_populate_write);
+}
+
+TEST(sync_reader_proc_mem_write_fails)
+{
+	expect_sync_reader_refused(_metadata, NAME("sw"), try_proc_mem);
+}
+
+TEST(sync_reader_ptrace_poke_fails)
+{
+	expect_sync_reader_refused(_metadata, NAME("st"), try_ptrace_poke);
+}
+
+TEST(sync_reader_process_vm_writev_fails)
+{
+	expect_sync_reader_refused(_metadata, NAME("sv"),
+				   try_process_vm_writev);
+}
+
 /* --- what a region fd shows ------------------------------------------- */
 
-TEST(region_fd_is_opened_for_writing_only_with_write)
+/*
+ * SYNC opens the file for writing too, to map the semaphore area
+ * writable; the data stays refused PROT_WRITE without WRITE.
+ */
+TEST(region_fd_is_opened_for_writing_only_with_write_or_sync)
 {
 	int fd = region_new(NAME("fl"), 4096, 0600, SHMDEV_CREATE_TRANSIENT);
-	int ro, rw;
+	int ro, rs, rw;
 
 	ASSERT_LE(0, fd);
-	ro = region_open(NAME("fl"), R | SHMDEV_ACCESS_SYNC);
+	ro = region_open(NAME("fl"), R);
+	rs = region_open(NAME("fl"), R | SHMDEV_ACCESS_SYNC);
 	rw = region_open(NAME("fl"), R | W);
 	ASSERT_LE(0, ro);
+	ASSERT_LE(0, rs);
 	ASSERT_LE(0, rw);
 	EXPECT_EQ(O_RDWR, fcntl(fd, F_GETFL) & O_ACCMODE);
 	EXPECT_EQ(O_RDONLY, fcntl(ro, F_GETFL) & O_ACCMODE);
+	EXPECT_EQ(O_RDWR, fcntl(rs, F_GETFL) & O_ACCMODE);
 	EXPECT_EQ(O_RDWR, fcntl(rw, F_GETFL) & O_ACCMODE);
-	/* The VFS refuses a writable shared mapping of a read-only file. */
+	/* The VFS refuses a writable shared mapping of a read-only file... */
 	EXPECT_EQ(MAP_FAILED, map(ro, 4096, PROT_READ | PROT_WRITE, 0));
 	EXPECT_EQ(EACCES, errno);
+	/* ...and shmdev one of a handle without WRITE. */
+	EXPECT_EQ(MAP_FAILED, map(rs, 4096, PROT_READ | PROT_WRITE, 0));
+	EXPECT_EQ(EACCES, errno);
 	close(ro);
+	close(rs);
 	close(rw);
 	close(fd);
 }

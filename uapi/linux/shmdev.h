@@ -38,6 +38,7 @@
 #define SHMDEV_FEATURE_ACL	0x2ULL	/* GET_ACL, SET_ACL, SET_PERM */
 #define SHMDEV_FEATURE_SEMS	0x4ULL	/* SEM_WAIT, SEM_POST, SEM_GET, SEM_SET */
 #define SHMDEV_FEATURE_SEM_FD	0x8ULL	/* SEM_FD: pollable semaphore fds */
+#define SHMDEV_FEATURE_SEM_MAP	0x10ULL	/* the mapped semaphore area */
 
 /**
  * struct shmdev_version - argument of %SHMDEV_IOC_VERSION
@@ -96,7 +97,8 @@ struct shmdev_version {
  * %SHMDEV_ACCESS_ALL, close-on-exec unless %SHMDEV_CREATE_NOCLOEXEC.
  *
  * @name: in: user pointer to the region's name, NUL-terminated
- * @size: in: size in bytes, 1 to the max_region_bytes limit; kept exactly.
+ * @size: in: size in bytes, 1 to the max_region_bytes limit, and a page
+ *	or more below %SHMDEV_SEM_MMAP_OFFSET; kept exactly.
  *	Mappings cover whole pages, so the rest of the last page is usable
  *	too
  * @mode: in: permission bits, within %SHMDEV_MODE_VALID
@@ -388,6 +390,47 @@ struct shmdev_perm {
 
 /* A timeout that never expires. */
 #define SHMDEV_SEM_FOREVER	(~0ULL)
+
+/*
+ * The semaphore area. A region with semaphores has, apart from its data,
+ * an area of struct shmdev_sem_shared, one per semaphore in index order,
+ * that a region fd holding SYNC maps with mmap(MAP_SHARED) at offset
+ * %SHMDEV_SEM_MMAP_OFFSET, SHMDEV_SEM_AREA_SIZE(nsems) bytes. It
+ * carries the semaphores' state, so that a wait or post that need not
+ * sleep or wake anyone is an atomic operation on it, with no system call:
+ *
+ *  - while @state has %SHMDEV_SEM_KERNEL clear, the value is @state
+ *    itself: a wait may compare-and-swap it from v > 0 to v - 1, and a
+ *    post from v to v + n as long as v + n stays within
+ *    %SHMDEV_SEM_VALUE_MAX;
+ *  - while %SHMDEV_SEM_KERNEL is set, the kernel holds the value (someone
+ *    sleeps or polls, an undo is unreported, or the region was unlinked),
+ *    and every wait and post must be a SEM_WAIT or SEM_POST ioctl, which
+ *    queue and hand off in order.
+ *
+ * SHMDEV_SEM_UNDO waits and posts are always ioctls. The kernel takes a
+ * value from the area only while user space holds it, masked to
+ * %SHMDEV_SEM_VALUE_MAX, and never trusts the area while it holds the
+ * value itself: a process that writes anything else there confuses that
+ * region's semaphores, not the kernel or another region
+ * (Documentation/userspace-api.rst, "The semaphore area").
+ */
+#define SHMDEV_SEM_MMAP_OFFSET	0x80000000000ULL	/* 8 TiB */
+#define SHMDEV_SEM_KERNEL	0x80000000U
+
+/**
+ * struct shmdev_sem_shared - one semaphore's entry in the semaphore area
+ * @state: the value, or %SHMDEV_SEM_KERNEL while the kernel holds it
+ * @reserved: not used; keeps each semaphore on a cache line of its own
+ */
+struct shmdev_sem_shared {
+	__u32 state;
+	__u32 reserved[15];
+};
+
+/* Bytes of the semaphore area of @nsems semaphores; mappings round it up. */
+#define SHMDEV_SEM_AREA_SIZE(nsems) \
+	((__u64)(nsems) * sizeof(struct shmdev_sem_shared))
 
 /*
  * SEM_WAIT returns this (a positive value, with success) and SEM_GET sets
