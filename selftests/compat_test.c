@@ -36,6 +36,7 @@ SIZE_AND(shmdev_sem_post, 32);
 SIZE_AND(shmdev_sem_get, 40);
 SIZE_AND(shmdev_sem_set, 32);
 SIZE_AND(shmdev_sem_fd, 24);
+SIZE_AND(shmdev_sem_shared, 64);
 
 TEST(this_is_a_32_bit_process_with_the_64_bit_field_offsets)
 {
@@ -255,6 +256,24 @@ TEST(a_mapping_in_a_32_bit_process_shares_the_pages)
 	munmap(p, 1 << 20);
 	munmap(q, 1 << 20);
 	close(fd2);
+	close(fd);
+}
+
+/* The area lies past 4 GiB: the 32-bit library maps it with mmap2. */
+TEST(the_semaphore_area_is_shared_with_a_32_bit_process)
+{
+	int fd = shmdev_create(NAME("area"), 4096, 0600, 0, 2);
+	struct shmdev_sems s;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 2));
+	EXPECT_EQ(0, shmdev_sems_post(&s, 1, 3, 0));
+	EXPECT_EQ(3, s.area[1].state);
+	EXPECT_EQ(3, shmdev_sem_getvalue(fd, 1));
+	EXPECT_EQ(0, shmdev_sems_wait(&s, 1, 0));
+	EXPECT_EQ(2, shmdev_sem_getvalue(fd, 1));
+	EXPECT_EQ(0, shmdev_sems_unmap(&s));
+	EXPECT_EQ(0, shmdev_unlink(NAME("area"), 0));
 	close(fd);
 }
 

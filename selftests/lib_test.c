@@ -963,6 +963,81 @@ TEST(sem_post_past_the_maximum_is_eoverflow)
 	close(fd);
 }
 
+TEST(sems_map_fills_in_the_semaphores_and_unmap_undoes_it)
+{
+	int fd = shmdev_create(NAME("sm"), 4096, 0600, 0, 3);
+	struct shmdev_sems s;
+
+	ASSERT_LE(0, fd);
+	memset(&s, 0xa5, sizeof(s));
+	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 3));
+	EXPECT_EQ(fd, s.fd);
+	EXPECT_EQ(3, s.nsems);
+	EXPECT_NE(NULL, s.area);
+	EXPECT_EQ(SHMDEV_SEM_AREA_SIZE(3), s.area_len);
+	EXPECT_EQ(0, shmdev_sems_post(&s, 2, 4, 0));
+	EXPECT_EQ(4, s.area[2].state);
+	EXPECT_EQ(4, shmdev_sem_getvalue(fd, 2));
+	EXPECT_EQ(0, shmdev_sems_unmap(&s));
+	EXPECT_EQ(NULL, s.area);
+	EXPECT_EQ(-EINVAL, shmdev_sems_unmap(&s));
+	EXPECT_EQ(0, shmdev_unlink(NAME("sm"), 0));
+	close(fd);
+}
+
+TEST(sems_map_bad_arguments_are_rejected)
+{
+	int fd = shmdev_create(NAME("sb"), 4096, 0600, 0, 1), rw;
+	struct shmdev_sems s;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EFAULT, shmdev_sems_map(NULL, fd, 1));
+	EXPECT_EQ(-EINVAL, shmdev_sems_map(&s, fd, 0));
+	EXPECT_EQ(-EINVAL, shmdev_sems_map(&s, fd, SHMDEV_SEMS_MAX + 1));
+	/* More semaphores than the region has. */
+	EXPECT_EQ(-ENXIO, shmdev_sems_map(&s, fd, 128));
+	EXPECT_EQ(-EBADF, shmdev_sems_map(&s, -1, 1));
+	rw = shmdev_open(NAME("sb"), SHMDEV_ACCESS_READ | SHMDEV_ACCESS_WRITE);
+	ASSERT_LE(0, rw);
+	EXPECT_EQ(-EACCES, shmdev_sems_map(&s, rw, 1));
+	EXPECT_EQ(-EINVAL, shmdev_sems_unmap(NULL));
+	close(rw);
+	EXPECT_EQ(0, shmdev_unlink(NAME("sb"), 0));
+	close(fd);
+}
+
+TEST(sems_calls_check_their_arguments_as_the_ioctls_do)
+{
+	struct timespec ok = { .tv_sec = 1 }, bad = { .tv_nsec = -1 };
+	int fd = shmdev_create(NAME("sa"), 4096, 0600, 0, 1);
+	struct shmdev_sems s;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 1));
+	EXPECT_EQ(-EFAULT, shmdev_sems_wait(NULL, 0, 0));
+	EXPECT_EQ(-EFAULT, shmdev_sems_post(NULL, 0, 1, 0));
+	EXPECT_EQ(-EFAULT, shmdev_sems_timedwait(&s, 0, 0, CLOCK_MONOTONIC,
+						 NULL));
+	EXPECT_EQ(-EINVAL, shmdev_sems_timedwait(&s, 0, 0, CLOCK_MONOTONIC,
+						 &bad));
+	EXPECT_EQ(-EINVAL, shmdev_sems_timedwait(&s, 0, 0,
+						 CLOCK_PROCESS_CPUTIME_ID, &ok));
+	EXPECT_EQ(-EINVAL, shmdev_sems_wait(&s, 0, SHMDEV_SEM_REALTIME));
+	EXPECT_EQ(-EINVAL, shmdev_sems_trywait(&s, 0, SHMDEV_SEM_TRY));
+	EXPECT_EQ(-EINVAL, shmdev_sems_post(&s, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, shmdev_sems_post(&s, 0, SHMDEV_SEM_VALUE_MAX + 1u,
+					    0));
+	EXPECT_EQ(-EINVAL, shmdev_sems_post(&s, 1, 1, 0));
+	EXPECT_EQ(-EINVAL, shmdev_sems_trywait(&s, 1, 0));
+	EXPECT_EQ(-ETIMEDOUT, shmdev_sems_timedwait(&s, 0, 0, CLOCK_MONOTONIC,
+						    &ok));
+	EXPECT_EQ(0, shmdev_sems_post(&s, 0, 1, SHMDEV_SEM_UNDO));
+	EXPECT_EQ(0, shmdev_sems_timedwait(&s, 0, 0, CLOCK_MONOTONIC, &ok));
+	EXPECT_EQ(0, shmdev_sems_unmap(&s));
+	EXPECT_EQ(0, shmdev_unlink(NAME("sa"), 0));
+	close(fd);
+}
+
 TEST(sem_get_reports_value_waiters_and_status)
 {
 	struct shmdev_sem_info info;
@@ -1130,12 +1205,15 @@ TEST_F(limits, create_beyond_the_user_limit_is_edquot)
 
 TEST(no_errno_is_set)
 {
+	struct shmdev_sems sems;
 	struct shmdev_stat st;
 
 	errno = 1234;
 	EXPECT_EQ(-ENOENT, shmdev_open(NAME("none"), SHMDEV_ACCESS_READ));
 	EXPECT_EQ(-EBADF, shmdev_stat(-1, &st));
 	EXPECT_EQ(-EINVAL, shmdev_acl_parse("u", NULL, 0));
+	EXPECT_EQ(-EINVAL, shmdev_sems_map(&sems, 0, 0));
+	EXPECT_EQ(-EBADF, shmdev_sems_map(&sems, -1, 1));
 	EXPECT_EQ(1234, errno);
 }
 

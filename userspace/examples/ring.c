@@ -2,7 +2,9 @@
 /*
  * A producer/consumer ring buffer across two processes, synchronised by
  * two shmdev semaphores: semaphore 0 counts free slots, semaphore 1
- * counts filled ones. The producer streams pseudo-random bytes, the
+ * counts filled ones. Each end maps the semaphore area too
+ * (shmdev_sems_map(3)), so a wait or post makes a system call only when
+ * the other end sleeps or must be woken. The producer streams pseudo-random bytes, the
  * consumer reads them, and each prints the FNV-1a checksum of what it
  * saw: they match when nothing was lost, repeated or torn.
  *
@@ -60,7 +62,7 @@ static int ring_open(const char *name, int producer)
 	return fd;
 }
 
-static uint64_t produce(int fd, struct ring *r, uint64_t bytes)
+static uint64_t produce(struct shmdev_sems *s, struct ring *r, uint64_t bytes)
 {
 	uint64_t h = FNV1A_START, x = 88172645463325252ULL, sent;
 	unsigned int slot = 0, i;
@@ -70,7 +72,7 @@ static uint64_t produce(int fd, struct ring *r, uint64_t bytes)
 		uint32_t len = bytes - sent < SLOT_SIZE ? bytes - sent : SLOT_SIZE;
 		uint64_t *w = (uint64_t *)r->data[slot];
 
-		ret = shmdev_sem_wait(fd, SEM_FREE, 0);
+		ret = shmdev_sems_wait(s, SEM_FREE, 0);
 		if (ret < 0)
 			die("wait for a free slot", ret);
 		for (i = 0; i < SLOT_SIZE / 8; i++) {
@@ -82,26 +84,27 @@ static uint64_t produce(int fd, struct ring *r, uint64_t bytes)
 		r->len[slot] = len;
 		h = fnv1a(h, r->data[slot], len);
 		sent += len;
-		ret = shmdev_sem_post(fd, SEM_FULL, 1, 0);
+		ret = shmdev_sems_post(s, SEM_FULL, 1, 0);
 		if (ret < 0)
 			die("post a full slot", ret);
 	}
 	return h;
 }
 
-static uint64_t consume(int fd, const struct ring *r, uint64_t bytes)
+static uint64_t consume(struct shmdev_sems *s, const struct ring *r,
+			uint64_t bytes)
 {
 	uint64_t h = FNV1A_START, got;
 	unsigned int slot = 0;
 	int ret;
 
 	for (got = 0; got < bytes; slot = (slot + 1) % SLOTS) {
-		ret = shmdev_sem_wait(fd, SEM_FULL, 0);
+		ret = shmdev_sems_wait(s, SEM_FULL, 0);
 		if (ret < 0)
 			die("wait for a full slot", ret);
 		h = fnv1a(h, r->data[slot], r->len[slot]);
 		got += r->len[slot];
-		ret = shmdev_sem_post(fd, SEM_FREE, 1, 0);
+		ret = shmdev_sems_post(s, SEM_FREE, 1, 0);
 		if (ret < 0)
 			die("post a free slot", ret);
 	}
@@ -112,6 +115,7 @@ static uint64_t consume(int fd, const struct ring *r, uint64_t bytes)
 static uint64_t run(const char *role, const char *name, uint64_t bytes)
 {
 	int producer = !strcmp(role, "producer");
+	struct shmdev_sems s;
 	struct shmdev_map m;
 	double t0 = now(), dt;
 	uint64_t h;
@@ -123,11 +127,15 @@ static uint64_t run(const char *role, const char *name, uint64_t bytes)
 	ret = shmdev_map(fd, producer ? PROT_READ | PROT_WRITE : PROT_READ, &m);
 	if (ret < 0)
 		die("map", ret);
-	h = producer ? produce(fd, m.addr, bytes) : consume(fd, m.addr, bytes);
+	ret = shmdev_sems_map(&s, fd, 2);
+	if (ret < 0)
+		die("map the semaphores", ret);
+	h = producer ? produce(&s, m.addr, bytes) : consume(&s, m.addr, bytes);
 	dt = now() - t0;
 	printf("%s: %" PRIu64 " MiB in %.2f s (%.1f MiB/s), checksum %016" PRIx64 "\n",
 	       role, bytes >> 20, dt, (bytes >> 20) / dt, h);
 	fflush(stdout);
+	shmdev_sems_unmap(&s);
 	shmdev_unmap(&m);
 	if (!producer) {
 		ret = shmdev_unlink(name, 0);

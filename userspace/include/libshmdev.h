@@ -29,7 +29,7 @@ extern "C" {
 #define SHMDEV_LIB_API_VERSION	SHMDEV_API_VERSION
 #define SHMDEV_LIB_FEATURES \
 	(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL | SHMDEV_FEATURE_SEMS | \
-	 SHMDEV_FEATURE_SEM_FD)
+	 SHMDEV_FEATURE_SEM_FD | SHMDEV_FEATURE_SEM_MAP)
 
 /* Version of the library itself. */
 #define SHMDEV_LIB_MAJOR	1
@@ -128,6 +128,34 @@ int shmdev_sem_get(int fd, unsigned int index, struct shmdev_sem_info *info);
 int shmdev_sem_getvalue(int fd, unsigned int index);
 int shmdev_sem_set(int fd, unsigned int index, unsigned int value);
 int shmdev_sem_fd(int fd, unsigned int index, unsigned int flags);
+
+/**
+ * struct shmdev_sems - a region fd's semaphores with their shared state
+ *	mapped, so that waits and posts that need not sleep or wake anyone
+ *	make no system call; filled by shmdev_sems_map()
+ * @fd: the region fd (not owned: it must stay open while this is used)
+ * @nsems: the semaphores reachable, from index 0
+ * @area: the mapped semaphore area
+ * @area_len: its length in bytes
+ */
+struct shmdev_sems {
+	int fd;
+	unsigned int nsems;
+	struct shmdev_sem_shared *area;
+	size_t area_len;
+};
+
+int shmdev_sems_map(struct shmdev_sems *sems, int fd, unsigned int nsems);
+int shmdev_sems_unmap(struct shmdev_sems *sems);
+int shmdev_sems_wait(struct shmdev_sems *sems, unsigned int index,
+		     unsigned int flags);
+int shmdev_sems_trywait(struct shmdev_sems *sems, unsigned int index,
+			unsigned int flags);
+int shmdev_sems_timedwait(struct shmdev_sems *sems, unsigned int index,
+			  unsigned int flags, clockid_t clock,
+			  const struct timespec *abstime);
+int shmdev_sems_post(struct shmdev_sems *sems, unsigned int index,
+		     unsigned int count, unsigned int flags);
 
 /*
  * The POSIX semaphore layer: the signatures, return values and errno of

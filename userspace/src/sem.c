@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: MIT
-/* libshmdev: the semaphores of a bound handle. */
+/*
+ * libshmdev: the semaphores of a bound handle, through their ioctls
+ * (shmdev_sem_*()) or, first, through their mapped semaphore area
+ * (shmdev_sems_*()), where a wait or post that need not sleep or wake
+ * anyone is one compare-and-swap (uapi/linux/shmdev.h, "The semaphore
+ * area").
+ */
 #define _GNU_SOURCE
+/* The semaphore area lies past 2^32: a 32-bit build needs a 64-bit off_t. */
+#define _FILE_OFFSET_BITS 64
 #include <errno.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "libshmdev.h"
 #include "private.h"
@@ -111,4 +121,137 @@ int shmdev_sem_fd(int fd, unsigned int index, unsigned int flags)
 	struct shmdev_sem_fd f = { .index = index, .flags = flags };
 
 	return __shmdev_ioctl(fd, SHMDEV_IOC_SEM_FD, &f);
+}
+
+int __shmdev_sem_area_map(int fd, unsigned int nsems,
+			  struct shmdev_sem_shared **area, size_t *len)
+{
+	int saved = errno, ret = 0;
+	void *addr;
+
+	if (!nsems || nsems > SHMDEV_SEMS_MAX)
+		return -EINVAL;
+	*len = SHMDEV_SEM_AREA_SIZE(nsems);
+	addr = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    SHMDEV_SEM_MMAP_OFFSET);
+	if (addr == MAP_FAILED)
+		ret = -errno;
+	else
+		*area = addr;
+	errno = saved;
+	return ret;
+}
+
+int __shmdev_sem_fast_wait(int fd, struct shmdev_sem_shared *shared,
+			   unsigned int index, unsigned int flags,
+			   clockid_t clock, const struct timespec *abstime)
+{
+	int took;
+
+	if (flags & ~(SHMDEV_SEM_UNDO | SHMDEV_SEM_TRY))
+		return -EINVAL;
+	if (abstime && clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
+		return -EINVAL;
+	took = shared && !(flags & SHMDEV_SEM_UNDO) ? __shmdev_sem_take(shared) :
+						       -1;
+	if (took > 0)
+		return 0;
+	/* At 0 in user space: nobody sleeps, so nothing is left to report. */
+	if (!took && flags & SHMDEV_SEM_TRY)
+		return -EAGAIN;
+	if (abstime)
+		return shmdev_sem_timedwait(fd, index, flags, clock, abstime);
+	return shmdev_sem_wait(fd, index, flags);
+}
+
+int __shmdev_sem_fast_post(int fd, struct shmdev_sem_shared *shared,
+			   unsigned int index, unsigned int count,
+			   unsigned int flags)
+{
+	int ret = 1;
+
+	if (shared && !flags && count && count <= SHMDEV_SEM_VALUE_MAX)
+		ret = __shmdev_sem_give(shared, count);
+	return ret > 0 ? shmdev_sem_post(fd, index, count, flags) : ret;
+}
+
+int shmdev_sems_map(struct shmdev_sems *sems, int fd, unsigned int nsems)
+{
+	struct shmdev_sem_shared *area;
+	size_t len;
+	int ret;
+
+	if (!sems)
+		return -EFAULT;
+	ret = __shmdev_sem_area_map(fd, nsems, &area, &len);
+	if (ret < 0)
+		return ret;
+	sems->fd = fd;
+	sems->nsems = nsems;
+	sems->area = area;
+	sems->area_len = len;
+	return 0;
+}
+
+int shmdev_sems_unmap(struct shmdev_sems *sems)
+{
+	int saved = errno, ret = 0;
+
+	if (!sems || !sems->area)
+		return -EINVAL;
+	if (munmap(sems->area, sems->area_len))
+		ret = -errno;
+	else
+		sems->area = NULL;
+	errno = saved;
+	return ret;
+}
+
+/* @sems's entry for semaphore @index, or NULL: ask the kernel. */
+static struct shmdev_sem_shared *sems_entry(const struct shmdev_sems *sems,
+					    unsigned int index)
+{
+	return sems->area && index < sems->nsems ? &sems->area[index] : NULL;
+}
+
+int shmdev_sems_wait(struct shmdev_sems *sems, unsigned int index,
+		     unsigned int flags)
+{
+	if (!sems)
+		return -EFAULT;
+	return __shmdev_sem_fast_wait(sems->fd, sems_entry(sems, index), index,
+				      flags, CLOCK_REALTIME, NULL);
+}
+
+int shmdev_sems_trywait(struct shmdev_sems *sems, unsigned int index,
+			unsigned int flags)
+{
+	if (flags & ~SHMDEV_SEM_UNDO)
+		return -EINVAL;
+	return shmdev_sems_wait(sems, index, flags | SHMDEV_SEM_TRY);
+}
+
+int shmdev_sems_timedwait(struct shmdev_sems *sems, unsigned int index,
+			  unsigned int flags, clockid_t clock,
+			  const struct timespec *abstime)
+{
+	uint64_t ns;
+	int ret;
+
+	if (!sems || !abstime)
+		return -EFAULT;
+	ret = __shmdev_timespec_ns(abstime, &ns);
+	if (ret < 0)
+		return ret;
+	return __shmdev_sem_fast_wait(sems->fd, sems_entry(sems, index), index,
+				      flags, clock, abstime);
+}
+
+int shmdev_sems_post(struct shmdev_sems *sems, unsigned int index,
+		     unsigned int count, unsigned int flags)
+{
+	if (!sems)
+		return -EFAULT;
+	return __shmdev_sem_fast_post(sems->fd, sems_entry(sems, index), index,
+				      count, flags);
 }
