@@ -723,4 +723,43 @@ TEST_F_TIMEOUT(load, fast_and_kernel_calls_with_kills_and_timeouts_conserve,
 	close(fd);
 }
 
+static int psem_fast_calls(void *arg)
+{
+	shmdev_psem_t *sem = arg;
+
+	if (shmdev_psem_post(sem) || shmdev_psem_post(sem))
+		return 11;
+	if (shmdev_psem_wait(sem) || shmdev_psem_trywait(sem))
+		return 12;
+	return shmdev_psem_trywait(sem) == -1 && errno == EAGAIN ? 0 : 13;
+}
+
+/* getvalue asks the kernel. */
+static int psem_getvalue_call(void *arg)
+{
+	int v = -1;
+
+	return shmdev_psem_getvalue(arg, &v) == -1 && errno == ENOSYS ? 0 : 14;
+}
+
+static int psem_without_syscalls(void *arg)
+{
+	return without_syscalls(psem_fast_calls, psem_getvalue_call, arg);
+}
+
+TEST(posix_semaphores_wait_and_post_with_no_system_call)
+{
+	shmdev_psem_t *sem = mmap(NULL, sizeof(*sem), PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int v = -1;
+
+	ASSERT_NE(MAP_FAILED, sem);
+	ASSERT_EQ(0, shmdev_psem_init(sem, 0, 0));
+	EXPECT_EQ(0, in_child(psem_without_syscalls, sem));
+	EXPECT_EQ(0, shmdev_psem_getvalue(sem, &v));
+	EXPECT_EQ(0, v);
+	EXPECT_EQ(0, shmdev_psem_destroy(sem));
+	munmap(sem, sizeof(*sem));
+}
+
 TEST_HARNESS_MAIN

@@ -178,6 +178,8 @@ int shmdev_sems_post(struct shmdev_sems *sems, unsigned int index,
  * @flags: unnamed, process-shared or named
  * @fd: the handle, for semaphores private to the process
  * @id: the id of the region that carries the semaphore
+ * @shared: the semaphore's entry in its mapped semaphore area, for
+ *	semaphores private to the process
  * @name: the name of that region
  */
 typedef struct shmdev_psem {
@@ -186,6 +188,7 @@ typedef struct shmdev_psem {
 	int32_t fd;
 	uint32_t pad;
 	uint64_t id;
+	struct shmdev_sem_shared *shared;
 	char name[SHMDEV_PSEM_NAME_MAX];
 } shmdev_psem_t;
 

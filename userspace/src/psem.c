@@ -12,7 +12,10 @@
  * A process reaches the region through a handle of its own: kept in the
  * semaphore itself when only this process uses it, and in a per-process
  * table keyed by the region's id when it is process-shared (the
- * semaphore's memory is then shared, but descriptors are not).
+ * semaphore's memory is then shared, but descriptors are not). With the
+ * handle goes the mapping of the region's semaphore area, so that a wait
+ * or post that need not sleep or wake anyone makes no system call; a
+ * handle whose area cannot be mapped makes every call a system call.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "libshmdev.h"
@@ -38,6 +42,7 @@
 struct psem_handle {
 	uint64_t id;
 	int fd;
+	struct shmdev_sem_shared *shared;
 	struct psem_handle *next;
 };
 
@@ -48,9 +53,28 @@ struct psem_named {
 	struct psem_named *next;
 };
 
-/* Protects handles[]: looked up on every call, changed on first use. */
+/* Protects handles[]: read at a thread's first call, changed on first use. */
 static pthread_rwlock_t handles_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct psem_handle *handles[PSEM_BUCKETS];
+
+/* Changes, under handles_lock, whenever a handle leaves handles[]. */
+static unsigned long handles_gen = 1;
+
+/*
+ * The handle each thread found last, so that a thread's calls on one
+ * process-shared semaphore take no lock: valid while handles_gen is what
+ * it was before the lookup that filled it. A handle only leaves when its
+ * semaphore is destroyed or found unlinked, after which using it is
+ * undefined, as POSIX says of a destroyed semaphore. Initial-exec: a
+ * thread's access is one load, not a call (the few bytes fit the static
+ * TLS that glibc keeps for libraries loaded later, with dlopen()).
+ */
+static __thread __attribute__((tls_model("initial-exec"))) struct {
+	uint64_t id;
+	unsigned long gen;
+	int fd;
+	struct shmdev_sem_shared *shared;
+} handle_last;
 
 /* Protects named and every psem_named's refs. */
 static pthread_mutex_t named_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -111,20 +135,73 @@ static struct psem_handle **handle_slot(uint64_t id)
 	return p;
 }
 
-static int handle_find(uint64_t id)
+/* The semaphore area's one page of a handle, or NULL: none is mapped. */
+static struct shmdev_sem_shared *area_map(int fd)
 {
+	struct shmdev_sem_shared *area;
+	size_t len;
+
+	return __shmdev_sem_area_map(fd, 1, &area, &len) < 0 ? NULL : area;
+}
+
+static void area_unmap(struct shmdev_sem_shared *area)
+{
+	int saved = errno;
+
+	if (area)
+		munmap(area, SHMDEV_SEM_AREA_SIZE(1));
+	errno = saved;
+}
+
+/*
+ * Replace a dropped handle's area with a read-only page that reads
+ * SHMDEV_SEM_KERNEL, left mapped: a thread whose call raced with the drop
+ * and still holds the address then asks the kernel, and never writes into
+ * whatever the address would be reused for. It costs a page for each
+ * process-shared semaphore this process finds destroyed.
+ */
+static void area_retire(struct shmdev_sem_shared *area)
+{
+	size_t len = SHMDEV_SEM_AREA_SIZE(1);
+	int saved = errno;
+
+	if (area && mmap(area, len, PROT_READ | PROT_WRITE,
+			 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			 0) != MAP_FAILED) {
+		area->state = SHMDEV_SEM_KERNEL;
+		mprotect(area, len, PROT_READ);
+	}
+	errno = saved;
+}
+
+static int handle_find(uint64_t id, struct shmdev_sem_shared **shared)
+{
+	unsigned long gen = __atomic_load_n(&handles_gen, __ATOMIC_ACQUIRE);
 	struct psem_handle *h;
 	int fd = -1;
 
+	if (handle_last.gen == gen && handle_last.id == id) {
+		*shared = handle_last.shared;
+		return handle_last.fd;
+	}
 	pthread_rwlock_rdlock(&handles_lock);
 	h = *handle_slot(id);
-	if (h)
+	if (h) {
 		fd = h->fd;
+		*shared = h->shared;
+		handle_last.id = id;
+		handle_last.gen = gen;
+		handle_last.fd = fd;
+		handle_last.shared = h->shared;
+	}
 	pthread_rwlock_unlock(&handles_lock);
 	return fd;
 }
 
-/* Keep @fd as the handle of region @id; the handle kept, or -errno. */
+/*
+ * Keep @fd as the handle of region @id, with its area mapped; the handle
+ * kept, or -errno.
+ */
 static int handle_add(uint64_t id, int fd)
 {
 	struct psem_handle **p, *h = malloc(sizeof(*h));
@@ -133,6 +210,7 @@ static int handle_add(uint64_t id, int fd)
 		return -ENOMEM;
 	h->id = id;
 	h->fd = fd;
+	h->shared = area_map(fd);
 	h->next = NULL;
 	pthread_once(&atfork_once, psem_register_atfork);
 	pthread_rwlock_wrlock(&handles_lock);
@@ -140,6 +218,7 @@ static int handle_add(uint64_t id, int fd)
 	if (*p) {
 		/* Another thread got there first: use its handle. */
 		fd = (*p)->fd;
+		area_unmap(h->shared);
 		free(h);
 	} else {
 		*p = h;
@@ -148,17 +227,27 @@ static int handle_add(uint64_t id, int fd)
 	return fd;
 }
 
-static void handle_drop(uint64_t id)
+/*
+ * Forget region @id's handle: at sem_destroy(), or, @retire, when a call
+ * found the semaphore destroyed, which other threads may be finding too.
+ */
+static void handle_drop(uint64_t id, int retire)
 {
 	struct psem_handle **p, *h;
 
 	pthread_rwlock_wrlock(&handles_lock);
 	p = handle_slot(id);
 	h = *p;
-	if (h)
+	if (h) {
 		*p = h->next;
+		__atomic_add_fetch(&handles_gen, 1, __ATOMIC_RELEASE);
+	}
 	pthread_rwlock_unlock(&handles_lock);
 	if (h) {
+		if (retire)
+			area_retire(h->shared);
+		else
+			area_unmap(h->shared);
 		close(h->fd);
 		free(h);
 	}
@@ -176,11 +265,15 @@ static int region_id(int fd, uint64_t *id)
 	return 0;
 }
 
-/* This process's handle for a process-shared @sem, opened on first use. */
-static int shared_handle(const shmdev_psem_t *sem)
+/*
+ * This process's handle for a process-shared @sem, opened on first use,
+ * and its entry in the mapped area in *@shared (NULL if none).
+ */
+static int shared_handle(const shmdev_psem_t *sem,
+			 struct shmdev_sem_shared **shared)
 {
 	uint64_t id;
-	int fd = handle_find(sem->id), ret, kept;
+	int fd = handle_find(sem->id, shared), ret, kept;
 
 	if (fd >= 0)
 		return fd;
@@ -199,16 +292,31 @@ static int shared_handle(const shmdev_psem_t *sem)
 	kept = handle_add(id, fd);
 	if (kept != fd)
 		close(fd);
-	return kept;
+	if (kept < 0)
+		return kept;
+	/* Dropped meanwhile: the semaphore was found destroyed. */
+	return handle_find(id, shared) < 0 ? -EINVAL : kept;
 }
 
-static int psem_handle(const shmdev_psem_t *sem)
+/*
+ * @sem's handle and, in *@shared, its entry in the mapped area or NULL;
+ * inline, with the thread's last lookup first.
+ */
+static inline int psem_handle(const shmdev_psem_t *sem,
+			      struct shmdev_sem_shared **shared)
 {
 	if (!psem_valid(sem))
 		return -EINVAL;
-	if (sem->flags & PSEM_SHARED)
-		return shared_handle(sem);
-	return sem->fd;
+	if (!(sem->flags & PSEM_SHARED)) {
+		*shared = sem->shared;
+		return sem->fd;
+	}
+	if (handle_last.id == sem->id &&
+	    handle_last.gen == __atomic_load_n(&handles_gen, __ATOMIC_ACQUIRE)) {
+		*shared = handle_last.shared;
+		return handle_last.fd;
+	}
+	return shared_handle(sem, shared);
 }
 
 /*
@@ -219,7 +327,7 @@ static int psem_call_failed(const shmdev_psem_t *sem, int ret)
 {
 	if (ret == -EIDRM) {
 		if (sem->flags & PSEM_SHARED)
-			handle_drop(sem->id);
+			handle_drop(sem->id, 1);
 		ret = -EINVAL;
 	}
 	return psem_fail(ret);
@@ -273,6 +381,7 @@ int shmdev_psem_init(shmdev_psem_t *sem, int pshared, unsigned int value)
 	memset(sem, 0, sizeof(*sem));
 	sem->flags = pshared ? PSEM_SHARED : 0;
 	sem->fd = pshared ? -1 : fd;
+	sem->shared = pshared ? NULL : area_map(fd);
 	sem->id = id;
 	memcpy(sem->name, name, sizeof(name));
 	__atomic_store_n(&sem->magic, PSEM_MAGIC, __ATOMIC_RELEASE);
@@ -285,10 +394,12 @@ int shmdev_psem_destroy(shmdev_psem_t *sem)
 		return psem_fail(-EINVAL);
 	/* Other processes' calls fail from now on, as on a destroyed one. */
 	shmdev_unlink(sem->name, 0);
-	if (sem->flags & PSEM_SHARED)
-		handle_drop(sem->id);
-	else
+	if (sem->flags & PSEM_SHARED) {
+		handle_drop(sem->id, 0);
+	} else {
+		area_unmap(sem->shared);
 		close(sem->fd);
+	}
 	sem->magic = 0;
 	return 0;
 }
@@ -296,19 +407,25 @@ int shmdev_psem_destroy(shmdev_psem_t *sem)
 static int psem_wait_common(shmdev_psem_t *sem, unsigned int flags,
 			    clockid_t clock, const struct timespec *abstime)
 {
+	struct shmdev_sem_shared *shared;
+	uint64_t ns;
 	int fd, ret;
 
-	fd = psem_handle(sem);
+	fd = psem_handle(sem, &shared);
 	if (fd < 0)
 		return psem_fail(fd);
+	if (!abstime && !flags && shared && __shmdev_sem_take(shared) > 0)
+		return 0;
 	/*
 	 * As glibc, a bad deadline is EINVAL even with a unit free: the
 	 * library checks it before the wait.
 	 */
-	if (abstime)
-		ret = shmdev_sem_timedwait(fd, 0, flags, clock, abstime);
-	else
-		ret = shmdev_sem_wait(fd, 0, flags);
+	if (abstime) {
+		ret = __shmdev_timespec_ns(abstime, &ns);
+		if (ret < 0)
+			return psem_fail(ret);
+	}
+	ret = __shmdev_sem_fast_wait(fd, shared, 0, flags, clock, abstime);
 	return ret < 0 ? psem_call_failed(sem, ret) : 0;
 }
 
@@ -341,17 +458,21 @@ int shmdev_psem_clockwait(shmdev_psem_t *sem, clockid_t clock,
 
 int shmdev_psem_post(shmdev_psem_t *sem)
 {
-	int fd = psem_handle(sem), ret;
+	struct shmdev_sem_shared *shared;
+	int fd = psem_handle(sem, &shared), ret;
 
 	if (fd < 0)
 		return psem_fail(fd);
-	ret = shmdev_sem_post(fd, 0, 1, 0);
+	ret = shared ? __shmdev_sem_give(shared, 1) : 1;
+	if (ret > 0)
+		ret = shmdev_sem_post(fd, 0, 1, 0);
 	return ret < 0 ? psem_call_failed(sem, ret) : 0;
 }
 
 int shmdev_psem_getvalue(shmdev_psem_t *sem, int *value)
 {
-	int fd = psem_handle(sem), ret;
+	struct shmdev_sem_shared *shared;
+	int fd = psem_handle(sem, &shared), ret;
 
 	if (fd < 0)
 		return psem_fail(fd);
@@ -434,6 +555,7 @@ static shmdev_psem_t *psem_named_get(int fd, int *err)
 			n->sem.magic = PSEM_MAGIC;
 			n->sem.flags = PSEM_NAMED;
 			n->sem.fd = fd;
+			n->sem.shared = area_map(fd);
 			n->sem.id = id;
 			n->refs = 1;
 			n->next = named;
@@ -503,6 +625,7 @@ int shmdev_psem_close(shmdev_psem_t *sem)
 	if (!n)
 		return psem_fail(-EINVAL);
 	if (!n->refs) {
+		area_unmap(n->sem.shared);
 		close(n->sem.fd);
 		free(n);
 	}
