@@ -32,13 +32,14 @@
 #define SEM_FREE	0
 #define SEM_FULL	1
 
-static void sem_op(int fd, int sem, bool post)
+/* A wait or post through the mapped semaphore area, as users make them. */
+static void sem_op(struct shmdev_sems *sems, int sem, bool post)
 {
-	int ret = post ? shmdev_sem_post(fd, sem, 1, 0) :
-			 shmdev_sem_wait(fd, sem, 0);
+	int ret = post ? shmdev_sems_post(sems, sem, 1, 0) :
+			 shmdev_sems_wait(sems, sem, 0);
 
 	if (ret < 0)
-		die_errno(post ? "shmdev_sem_post" : "shmdev_sem_wait", -ret);
+		die_errno(post ? "shmdev_sems_post" : "shmdev_sems_wait", -ret);
 }
 
 static bool chunk_ok(const char *c, long k)
@@ -54,6 +55,7 @@ static bool chunk_ok(const char *c, long k)
 struct stream {
 	int fd;			/* the ring's handle, or the write end */
 	int rfd;		/* the read end */
+	struct shmdev_sems sems;	/* the ring's semaphores */
 	char *ring;
 	char *buf;
 	bool copy_out;
@@ -65,12 +67,12 @@ static void ring_consume(struct stream *s)
 	for (long k = 0; k < s->chunks; k++) {
 		char *slot = s->ring + (k % SLOTS) * CHUNK;
 
-		sem_op(s->fd, SEM_FULL, false);
+		sem_op(&s->sems, SEM_FULL, false);
 		if (s->copy_out)
 			slot = memcpy(s->buf, slot, CHUNK);
 		if (!chunk_ok(slot, k))
 			_exit(1);
-		sem_op(s->fd, SEM_FREE, true);
+		sem_op(&s->sems, SEM_FREE, true);
 	}
 	_exit(0);
 }
@@ -78,9 +80,9 @@ static void ring_consume(struct stream *s)
 static void ring_produce(struct stream *s)
 {
 	for (long k = 0; k < s->chunks; k++) {
-		sem_op(s->fd, SEM_FREE, false);
+		sem_op(&s->sems, SEM_FREE, false);
 		memset(s->ring + (k % SLOTS) * CHUNK, (char)k, CHUNK);
-		sem_op(s->fd, SEM_FULL, true);
+		sem_op(&s->sems, SEM_FULL, true);
 	}
 }
 
@@ -158,6 +160,9 @@ static double stream_ring(bool copy_out)
 	ret = shmdev_sem_set(s.fd, SEM_FREE, SLOTS);
 	if (ret < 0)
 		die_errno("shmdev_sem_set", -ret);
+	ret = shmdev_sems_map(&s.sems, s.fd, 2);
+	if (ret < 0)
+		die_errno("shmdev_sems_map", -ret);
 	s.ring = mmap(NULL, RING_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      s.fd, 0);
 	s.buf = malloc(CHUNK);
@@ -166,6 +171,7 @@ static double stream_ring(bool copy_out)
 	/* Fault the ring in first: it is reused, not streamed through. */
 	memset(s.ring, 0xff, RING_BYTES);
 	t = stream_timed(&s, ring_consume, ring_produce);
+	shmdev_sems_unmap(&s.sems);
 	munmap(s.ring, RING_BYTES);
 	free(s.buf);
 	close(s.fd);
