@@ -124,18 +124,28 @@ static vm_fault_t shmdev_vm_page_mkwrite(struct vm_fault *vmf)
 	return VM_FAULT_LOCKED;
 }
 
+/*
+ * Whether mprotect() may give @vma @newflags: any access needs @any among
+ * the handle's rights now, and writing needs @write too.
+ */
+static int shmdev_vm_protect(struct vm_area_struct *vma,
+			     unsigned long newflags, u32 any, u32 write)
+{
+	u32 rights = shmdev_handle_rights(vma->vm_private_data);
+
+	if (newflags & (VM_READ | VM_WRITE | VM_EXEC) && !(rights & any))
+		return -EACCES;
+	if (newflags & VM_WRITE && !(rights & write))
+		return -EACCES;
+	return 0;
+}
+
 /* mprotect() may not add what the handle's rights no longer allow. */
 static int shmdev_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
 			      unsigned long end, unsigned long newflags)
 {
-	u32 rights = shmdev_handle_rights(vma->vm_private_data);
-
-	if (newflags & (VM_READ | VM_WRITE | VM_EXEC) &&
-	    !(rights & SHMDEV_ACCESS_READ))
-		return -EACCES;
-	if (newflags & VM_WRITE && !(rights & SHMDEV_ACCESS_WRITE))
-		return -EACCES;
-	return 0;
+	return shmdev_vm_protect(vma, newflags, SHMDEV_ACCESS_READ,
+				 SHMDEV_ACCESS_WRITE);
 }
 
 static const struct vm_operations_struct shmdev_vm_ops = {
@@ -178,12 +188,8 @@ static int shmdev_sem_vm_mprotect(struct vm_area_struct *vma,
 				  unsigned long start, unsigned long end,
 				  unsigned long newflags)
 {
-	u32 rights = shmdev_handle_rights(vma->vm_private_data);
-
-	if (newflags & (VM_READ | VM_WRITE | VM_EXEC) &&
-	    !(rights & SHMDEV_ACCESS_SYNC))
-		return -EACCES;
-	return 0;
+	return shmdev_vm_protect(vma, newflags, SHMDEV_ACCESS_SYNC,
+				 SHMDEV_ACCESS_SYNC);
 }
 
 static const struct vm_operations_struct shmdev_sem_vm_ops = {

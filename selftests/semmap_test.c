@@ -268,24 +268,38 @@ TEST(area_is_out_of_reach_of_proc_mem_and_process_vm_readv)
 	close(fd);
 }
 
-TEST(kernel_posts_and_waits_give_the_value_back_to_the_area)
-{
-	const char *name = NAME("back");
-	int fd = sem_region(name, 1);
-	struct shmdev_sem_shared *a;
+/* A region of two semaphores, mapped through shmdev_sems_map(). */
+FIXTURE(area) {
+	const char *name;
+	int fd;
+	struct shmdev_sems s;
+};
 
-	ASSERT_LE(0, fd);
-	a = area_of(fd, 1);
-	ASSERT_NE(NULL, a);
-	ASSERT_EQ(0, sem_post_on(fd, 0, 0, 3));
-	EXPECT_EQ(3, state_of(a, 0));
-	ASSERT_EQ(0, sem_wait_on(fd, 0, 0, 0));
-	EXPECT_EQ(2, state_of(a, 0));
-	ASSERT_EQ(0, sem_set_on(fd, 0, 9));
-	EXPECT_EQ(9, state_of(a, 0));
-	munmap(a, area_len(1));
-	EXPECT_EQ(0, region_unlink(name));
-	close(fd);
+FIXTURE_SETUP(area)
+{
+	self->name = NAME("area");
+	self->fd = sem_region(self->name, 2);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, shmdev_sems_map(&self->s, self->fd, 2));
+}
+
+FIXTURE_TEARDOWN(area)
+{
+	EXPECT_EQ(0, shmdev_sems_unmap(&self->s));
+	/* A test may have unlinked it. */
+	region_unlink(self->name);
+	close(self->fd);
+}
+
+TEST_F(area, kernel_posts_and_waits_give_the_value_back_to_the_area)
+{
+	ASSERT_EQ(0, sem_post_on(self->fd, 0, 0, 3));
+	EXPECT_EQ(3, state_of(self->s.area, 0));
+	ASSERT_EQ(0, sem_wait_on(self->fd, 0, 0, 0));
+	EXPECT_EQ(2, state_of(self->s.area, 0));
+	ASSERT_EQ(0, sem_set_on(self->fd, 0, 9));
+	EXPECT_EQ(9, state_of(self->s.area, 0));
+	EXPECT_EQ(0, state_of(self->s.area, 1));
 }
 
 static int sems_fast_calls(void *arg)
@@ -311,183 +325,120 @@ static int sems_without_syscalls(void *arg)
 	return without_syscalls(sems_fast_calls, sems_undo_post, arg);
 }
 
-TEST(uncontended_waits_and_posts_make_no_system_call)
+TEST_F(area, uncontended_waits_and_posts_make_no_system_call)
 {
-	const char *name = NAME("nosys");
-	int fd = sem_region(name, 1);
-	struct shmdev_sems s;
-
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 1));
-	EXPECT_EQ(0, in_child(sems_without_syscalls, &s));
-	EXPECT_EQ(0, sem_value(fd, 0));
-	EXPECT_EQ(0, shmdev_sems_unmap(&s));
-	EXPECT_EQ(0, region_unlink(name));
-	close(fd);
+	EXPECT_EQ(0, in_child(sems_without_syscalls, &self->s));
+	EXPECT_EQ(0, sem_value(self->fd, 0));
 }
 
-TEST(fast_posts_are_seen_by_sem_get_and_kernel_waits)
+TEST_F(area, fast_posts_are_seen_by_sem_get_and_kernel_waits)
 {
-	const char *name = NAME("seen");
-	int fd = sem_region(name, 1);
-	struct shmdev_sems s;
+	struct shmdev_sems *s = &self->s;
 
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 1));
-	ASSERT_EQ(0, shmdev_sems_post(&s, 0, 5, 0));
-	EXPECT_EQ(5, sem_value(fd, 0));
-	EXPECT_EQ(0, sem_wait_on(fd, 0, SHMDEV_SEM_TRY, 0));
-	EXPECT_EQ(4, sem_value(fd, 0));
-	EXPECT_EQ(-EOVERFLOW, shmdev_sems_post(&s, 0, SHMDEV_SEM_VALUE_MAX, 0));
-	EXPECT_EQ(4, sem_value(fd, 0));
-	EXPECT_EQ(0, shmdev_sems_unmap(&s));
-	EXPECT_EQ(0, region_unlink(name));
-	close(fd);
+	ASSERT_EQ(0, shmdev_sems_post(s, 0, 5, 0));
+	EXPECT_EQ(5, sem_value(self->fd, 0));
+	EXPECT_EQ(0, sem_wait_on(self->fd, 0, SHMDEV_SEM_TRY, 0));
+	EXPECT_EQ(4, sem_value(self->fd, 0));
+	EXPECT_EQ(-EOVERFLOW, shmdev_sems_post(s, 0, SHMDEV_SEM_VALUE_MAX, 0));
+	EXPECT_EQ(4, sem_value(self->fd, 0));
 }
 
 /* While anyone sleeps the kernel holds the value: no barging. */
-TEST(a_sleeper_is_handed_the_unit_ahead_of_a_fast_newcomer)
+TEST_F(area, a_sleeper_is_handed_the_unit_ahead_of_a_fast_newcomer)
 {
-	const char *name = NAME("barge");
-	int fd = sem_region(name, 1);
-	struct shmdev_sems s;
-	pid_t pid;
+	struct shmdev_sems *s = &self->s;
+	pid_t pid = spawn_sems_waiter(s, 0, 0);
 
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 1));
-	pid = spawn_sems_waiter(&s, 0, 0);
 	ASSERT_LE(0, pid);
-	ASSERT_TRUE(wait_for_waiters(fd, 0, 1));
-	EXPECT_EQ(SHMDEV_SEM_KERNEL, state_of(s.area, 0));
-	ASSERT_EQ(0, shmdev_sems_post(&s, 0, 1, 0));
+	ASSERT_TRUE(wait_for_waiters(self->fd, 0, 1));
+	EXPECT_EQ(SHMDEV_SEM_KERNEL, state_of(s->area, 0));
+	ASSERT_EQ(0, shmdev_sems_post(s, 0, 1, 0));
 	/* The unit went to the sleeper, not to this newcomer. */
-	EXPECT_EQ(-EAGAIN, shmdev_sems_trywait(&s, 0, 0));
+	EXPECT_EQ(-EAGAIN, shmdev_sems_trywait(s, 0, 0));
 	EXPECT_EQ(0, reap(pid));
-	EXPECT_EQ(0, state_of(s.area, 0));
-	EXPECT_EQ(0, shmdev_sems_unmap(&s));
-	EXPECT_EQ(0, region_unlink(name));
-	close(fd);
+	EXPECT_EQ(0, state_of(s->area, 0));
 }
 
-TEST(sleepers_woken_by_fast_posts_are_served_in_arrival_order)
+TEST_F(area, sleepers_woken_by_fast_posts_are_served_in_arrival_order)
 {
-	const char *name = NAME("fifo");
-	int fd = sem_region(name, 2);
-	struct shmdev_sems s;
 	pid_t pid[4];
-	int i, n;
+	int i;
 
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 2));
 	for (i = 0; i < 4; i++) {
 		pid[i] = fork();
 		ASSERT_LE(0, pid[i]);
 		if (pid[i] == 0) {
-			if (shmdev_sems_wait(&s, 0, 0))
+			if (shmdev_sems_wait(&self->s, 0, 0))
 				_exit(100);
 			/* Report the order: take a ticket. */
-			n = sem_post_on(fd, 1, 0, 1);
-			_exit(n ? 101 : 0);
+			_exit(sem_post_on(self->fd, 1, 0, 1) ? 101 : 0);
 		}
-		ASSERT_TRUE(wait_for_waiters(fd, 0, i + 1));
+		ASSERT_TRUE(wait_for_waiters(self->fd, 0, i + 1));
 	}
 	for (i = 0; i < 4; i++) {
-		ASSERT_EQ(0, shmdev_sems_post(&s, 0, 1, 0));
+		ASSERT_EQ(0, shmdev_sems_post(&self->s, 0, 1, 0));
 		EXPECT_EQ(0, reap(pid[i]));
-		EXPECT_EQ(i + 1, sem_value(fd, 1));
+		EXPECT_EQ(i + 1, sem_value(self->fd, 1));
 	}
-	EXPECT_EQ(0, shmdev_sems_unmap(&s));
-	EXPECT_EQ(0, region_unlink(name));
-	close(fd);
 }
 
-TEST(an_epoll_watch_sees_fast_posts)
+TEST_F(area, an_epoll_watch_sees_fast_posts)
 {
-	const char *name = NAME("epoll");
-	int fd = sem_region(name, 1), sfd, ep;
 	struct epoll_event ev = { .events = EPOLLIN };
-	struct shmdev_sems s;
+	int sfd = sem_fd(self->fd, 0, 0), ep = epoll_create1(0);
 
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 1));
-	sfd = sem_fd(fd, 0, 0);
 	ASSERT_LE(0, sfd);
-	ep = epoll_create1(0);
 	ASSERT_LE(0, ep);
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev));
 	EXPECT_EQ(0, epoll_wait(ep, &ev, 1, 0));
-	ASSERT_EQ(0, shmdev_sems_post(&s, 0, 1, 0));
+	ASSERT_EQ(0, shmdev_sems_post(&self->s, 0, 1, 0));
 	EXPECT_EQ(1, epoll_wait(ep, &ev, 1, 5000));
-	EXPECT_EQ(1, sem_value(fd, 0));
+	EXPECT_EQ(1, sem_value(self->fd, 0));
 	close(ep);
 	close(sfd);
-	EXPECT_EQ(0, shmdev_sems_unmap(&s));
-	EXPECT_EQ(0, region_unlink(name));
-	close(fd);
 }
 
-TEST(an_undo_is_reported_by_the_next_fast_wait)
+TEST_F(area, an_undo_is_reported_by_the_next_fast_wait)
 {
-	const char *name = NAME("undone");
-	int fd = sem_region(name, 1);
-	struct shmdev_sems s;
+	struct shmdev_sems *s = &self->s;
 	pid_t pid;
 
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 1));
-	ASSERT_EQ(0, shmdev_sems_post(&s, 0, 1, 0));
+	ASSERT_EQ(0, shmdev_sems_post(s, 0, 1, 0));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(shmdev_sems_wait(&s, 0, SHMDEV_SEM_UNDO) ? 1 : 0);
+		_exit(shmdev_sems_wait(s, 0, SHMDEV_SEM_UNDO) ? 1 : 0);
 	EXPECT_EQ(0, reap(pid));
-	EXPECT_EQ(SHMDEV_SEM_KERNEL, state_of(s.area, 0));
-	EXPECT_EQ(SHMDEV_SEM_UNDONE, shmdev_sems_wait(&s, 0, 0));
-	EXPECT_EQ(0, shmdev_sems_post(&s, 0, 1, 0));
-	EXPECT_EQ(0, shmdev_sems_wait(&s, 0, 0));
-	EXPECT_EQ(0, state_of(s.area, 0));
-	EXPECT_EQ(0, shmdev_sems_unmap(&s));
-	EXPECT_EQ(0, region_unlink(name));
-	close(fd);
+	EXPECT_EQ(SHMDEV_SEM_KERNEL, state_of(s->area, 0));
+	EXPECT_EQ(SHMDEV_SEM_UNDONE, shmdev_sems_wait(s, 0, 0));
+	EXPECT_EQ(0, shmdev_sems_post(s, 0, 1, 0));
+	EXPECT_EQ(0, shmdev_sems_wait(s, 0, 0));
+	EXPECT_EQ(0, state_of(s->area, 0));
 }
 
-TEST(fast_calls_after_unlink_are_eidrm)
+TEST_F(area, fast_calls_after_unlink_are_eidrm)
 {
-	const char *name = NAME("idrm");
-	int fd = sem_region(name, 1);
-	struct shmdev_sems s;
+	struct shmdev_sems *s = &self->s;
 
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 1));
-	ASSERT_EQ(0, shmdev_sems_post(&s, 0, 3, 0));
-	ASSERT_EQ(0, region_unlink(name));
-	EXPECT_EQ(-EIDRM, shmdev_sems_trywait(&s, 0, 0));
-	EXPECT_EQ(-EIDRM, shmdev_sems_wait(&s, 0, 0));
-	EXPECT_EQ(-EIDRM, shmdev_sems_post(&s, 0, 1, 0));
-	EXPECT_EQ(0, shmdev_sems_unmap(&s));
-	close(fd);
+	ASSERT_EQ(0, shmdev_sems_post(s, 0, 3, 0));
+	ASSERT_EQ(0, region_unlink(self->name));
+	EXPECT_EQ(-EIDRM, shmdev_sems_trywait(s, 0, 0));
+	EXPECT_EQ(-EIDRM, shmdev_sems_wait(s, 0, 0));
+	EXPECT_EQ(-EIDRM, shmdev_sems_post(s, 0, 1, 0));
 }
 
-TEST(a_forked_child_shares_the_area)
+TEST_F(area, a_forked_child_shares_the_area)
 {
-	const char *name = NAME("fork");
-	int fd = sem_region(name, 1);
-	struct shmdev_sems s;
-	pid_t pid;
+	struct shmdev_sems *s = &self->s;
+	pid_t pid = fork();
 
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, shmdev_sems_map(&s, fd, 1));
-	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(shmdev_sems_post(&s, 0, 4, 0) ? 1 : 0);
+		_exit(shmdev_sems_post(s, 0, 4, 0) ? 1 : 0);
 	EXPECT_EQ(0, reap(pid));
-	EXPECT_EQ(4, state_of(s.area, 0));
-	EXPECT_EQ(0, shmdev_sems_wait(&s, 0, 0));
-	EXPECT_EQ(3, sem_value(fd, 0));
-	EXPECT_EQ(0, shmdev_sems_unmap(&s));
-	EXPECT_EQ(0, region_unlink(name));
-	close(fd);
+	EXPECT_EQ(4, state_of(s->area, 0));
+	EXPECT_EQ(0, shmdev_sems_wait(s, 0, 0));
+	EXPECT_EQ(3, sem_value(self->fd, 0));
 }
 
 /*

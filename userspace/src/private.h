@@ -12,6 +12,9 @@
 /* ioctl(2) returning its result or -errno. */
 int __shmdev_ioctl(int fd, unsigned long cmd, void *arg);
 
+/* munmap(2) returning 0 or -errno, with errno left as it was. */
+int __shmdev_munmap(void *addr, size_t length);
+
 /* ioctl(2) on the process's control device: its result or -errno. */
 int __shmdev_control_ioctl(unsigned long cmd, void *arg);
 

@@ -146,11 +146,8 @@ static struct shmdev_sem_shared *area_map(int fd)
 
 static void area_unmap(struct shmdev_sem_shared *area)
 {
-	int saved = errno;
-
 	if (area)
-		munmap(area, SHMDEV_SEM_AREA_SIZE(1));
-	errno = saved;
+		__shmdev_munmap(area, SHMDEV_SEM_AREA_SIZE(1));
 }
 
 /*

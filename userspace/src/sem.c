@@ -195,15 +195,13 @@ int shmdev_sems_map(struct shmdev_sems *sems, int fd, unsigned int nsems)
 
 int shmdev_sems_unmap(struct shmdev_sems *sems)
 {
-	int saved = errno, ret = 0;
+	int ret;
 
 	if (!sems || !sems->area)
 		return -EINVAL;
-	if (munmap(sems->area, sems->area_len))
-		ret = -errno;
-	else
+	ret = __shmdev_munmap(sems->area, sems->area_len);
+	if (!ret)
 		sems->area = NULL;
-	errno = saved;
 	return ret;
 }
 

@@ -329,17 +329,23 @@ int shmdev_map(int fd, int prot, struct shmdev_map *map)
 	return 0;
 }
 
+int __shmdev_munmap(void *addr, size_t length)
+{
+	int saved = errno, ret = munmap(addr, length) ? -errno : 0;
+
+	errno = saved;
+	return ret;
+}
+
 int shmdev_unmap(struct shmdev_map *map)
 {
-	int saved = errno, ret = 0;
+	int ret;
 
 	if (!map || !map->addr)
 		return -EINVAL;
-	if (munmap(map->addr, map->length))
-		ret = -errno;
-	else
+	ret = __shmdev_munmap(map->addr, map->length);
+	if (!ret)
 		map->addr = NULL;
-	errno = saved;
 	return ret;
 }
 
