@@ -58,8 +58,9 @@ TEST(version_reports_documented_values)
 	EXPECT_EQ(2, v.api_version);
 	EXPECT_EQ(SHMDEV_API_VERSION, v.api_version);
 	EXPECT_EQ(SHMDEV_FEATURE_REGIONS | SHMDEV_FEATURE_ACL |
-		  SHMDEV_FEATURE_SEMS | SHMDEV_FEATURE_SEM_FD, v.features);
-	EXPECT_EQ(15, v.features);
+		  SHMDEV_FEATURE_SEMS | SHMDEV_FEATURE_SEM_FD |
+		  SHMDEV_FEATURE_SEM_MAP, v.features);
+	EXPECT_EQ(31, v.features);
 	EXPECT_EQ(256, v.name_max);
 	EXPECT_EQ(0x7fffffff, v.sem_value_max);
 	for (int i = 0; i < 4; i++)

@@ -697,14 +697,17 @@ static bool do_scribble(void)
 {
 	struct sigaction sa = { .sa_handler = scribble_fault }, bus, segv;
 	struct mapping *m = &maps[pick(MAX_MAPS)];
+	unsigned int words;
 
 	if (!m->addr || !m->sems)
 		return true;
+	/* The mapping covers whole pages, however short a length it got. */
+	words = (m->len + page - 1) / page * page / sizeof(__u32);
 	sigaction(SIGBUS, &sa, &bus);
 	sigaction(SIGSEGV, &sa, &segv);
 	if (!sigsetjmp(scribble_jmp, 1))
 		for (int i = 0; i < 8; i++)
-			((volatile __u32 *)m->addr)[pick(m->len / 4)] =
+			((volatile __u32 *)m->addr)[pick(words)] =
 				chance(50) ? (__u32)rnd() : (__u32)edge_value();
 	sigaction(SIGBUS, &bus, NULL);
 	sigaction(SIGSEGV, &segv, NULL);
