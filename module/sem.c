@@ -119,8 +119,9 @@ int shmdev_sems_new(struct shmdev_region *r)
 	if (!r->nsems)
 		return 0;
 	r->sems = kvcalloc(r->nsems, sizeof(*r->sems), GFP_KERNEL_ACCOUNT);
+	/* A failure is the caller's ENOMEM, not a warning in the log. */
 	r->sem_area = __vmalloc(shmdev_sem_area_pages(r) << PAGE_SHIFT,
-				GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+				GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
 	if (!r->sems || !r->sem_area)
 		return -ENOMEM;
 	for (i = 0; i < r->nsems; i++) {
