@@ -18,9 +18,6 @@ int __shmdev_munmap(void *addr, size_t length);
 /* ioctl(2) on the process's control device: its result or -errno. */
 int __shmdev_control_ioctl(unsigned long cmd, void *arg);
 
-/* Nanoseconds of @ts, or -ERANGE past 2^63 - 1 (a wait without end). */
-int __shmdev_timespec_ns(const struct timespec *ts, uint64_t *ns);
-
 /*
  * The semaphore area's protocol (uapi/linux/shmdev.h), inline so that an
  * uncontended call costs what glibc's sem_t does. Take a unit of @shared

@@ -177,10 +177,7 @@ static int handle_find(uint64_t id, struct shmdev_sem_shared **shared)
 	struct psem_handle *h;
 	int fd = -1;
 
-	if (handle_last.gen == gen && handle_last.id == id) {
-		*shared = handle_last.shared;
-		return handle_last.fd;
-	}
+	/* psem_handle() tried handle_last; this fills it. */
 	pthread_rwlock_rdlock(&handles_lock);
 	h = *handle_slot(id);
 	if (h) {
@@ -405,7 +402,6 @@ static int psem_wait_common(shmdev_psem_t *sem, unsigned int flags,
 			    clockid_t clock, const struct timespec *abstime)
 {
 	struct shmdev_sem_shared *shared;
-	uint64_t ns;
 	int fd, ret;
 
 	fd = psem_handle(sem, &shared);
@@ -417,11 +413,6 @@ static int psem_wait_common(shmdev_psem_t *sem, unsigned int flags,
 	 * As glibc, a bad deadline is EINVAL even with a unit free: the
 	 * library checks it before the wait.
 	 */
-	if (abstime) {
-		ret = __shmdev_timespec_ns(abstime, &ns);
-		if (ret < 0)
-			return psem_fail(ret);
-	}
 	ret = __shmdev_sem_fast_wait(fd, shared, 0, flags, clock, abstime);
 	return ret < 0 ? psem_call_failed(sem, ret) : 0;
 }

@@ -18,25 +18,11 @@
 #include "libshmdev.h"
 #include "private.h"
 
-int shmdev_sem_wait(int fd, unsigned int index, unsigned int flags)
-{
-	struct shmdev_sem_wait w = {
-		.index = index, .flags = flags, .timeout = SHMDEV_SEM_FOREVER,
-	};
-
-	if (flags & ~(SHMDEV_SEM_UNDO | SHMDEV_SEM_TRY))
-		return -EINVAL;
-	return __shmdev_ioctl(fd, SHMDEV_IOC_SEM_WAIT, &w);
-}
-
-int shmdev_sem_trywait(int fd, unsigned int index, unsigned int flags)
-{
-	if (flags & ~SHMDEV_SEM_UNDO)
-		return -EINVAL;
-	return shmdev_sem_wait(fd, index, flags | SHMDEV_SEM_TRY);
-}
-
-int __shmdev_timespec_ns(const struct timespec *ts, uint64_t *ns)
+/*
+ * The nanoseconds of deadline @ts: 0 for one before the epoch, already
+ * past, and SHMDEV_SEM_FOREVER for one past 2^63 - 1; or -EINVAL.
+ */
+static int timespec_ns(const struct timespec *ts, uint64_t *ns)
 {
 	if (ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
 		return -EINVAL;
@@ -53,26 +39,61 @@ int __shmdev_timespec_ns(const struct timespec *ts, uint64_t *ns)
 	return 0;
 }
 
-int shmdev_sem_timedwait(int fd, unsigned int index, unsigned int flags,
-			 clockid_t clock, const struct timespec *abstime)
+/*
+ * Check a wait's @flags and, if @timed, its @clock and deadline @abstime,
+ * which gives *@ns: 0 or -errno, before any unit is taken.
+ */
+static int sem_wait_args(unsigned int flags, int timed, clockid_t clock,
+			 const struct timespec *abstime, uint64_t *ns)
 {
-	struct shmdev_sem_wait w = { .index = index, .flags = flags };
-	uint64_t ns;
-	int ret;
-
+	*ns = SHMDEV_SEM_FOREVER;
 	if (flags & ~(SHMDEV_SEM_UNDO | SHMDEV_SEM_TRY))
 		return -EINVAL;
-	if (clock == CLOCK_REALTIME)
-		w.flags |= SHMDEV_SEM_REALTIME;
-	else if (clock != CLOCK_MONOTONIC)
+	if (!timed)
+		return 0;
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
 		return -EINVAL;
 	if (!abstime)
 		return -EFAULT;
-	ret = __shmdev_timespec_ns(abstime, &ns);
-	if (ret < 0)
-		return ret;
-	w.timeout = ns;
+	return timespec_ns(abstime, ns);
+}
+
+/* SEM_WAIT with checked arguments, until @ns on @clock. */
+static int sem_wait_ioctl(int fd, unsigned int index, unsigned int flags,
+			  clockid_t clock, uint64_t ns)
+{
+	struct shmdev_sem_wait w = {
+		.index = index, .flags = flags, .timeout = ns,
+	};
+
+	if (clock == CLOCK_REALTIME && ns != SHMDEV_SEM_FOREVER)
+		w.flags |= SHMDEV_SEM_REALTIME;
 	return __shmdev_ioctl(fd, SHMDEV_IOC_SEM_WAIT, &w);
+}
+
+int shmdev_sem_wait(int fd, unsigned int index, unsigned int flags)
+{
+	uint64_t ns;
+	int ret = sem_wait_args(flags, 0, CLOCK_MONOTONIC, NULL, &ns);
+
+	return ret < 0 ? ret : sem_wait_ioctl(fd, index, flags,
+					      CLOCK_MONOTONIC, ns);
+}
+
+int shmdev_sem_trywait(int fd, unsigned int index, unsigned int flags)
+{
+	if (flags & ~SHMDEV_SEM_UNDO)
+		return -EINVAL;
+	return shmdev_sem_wait(fd, index, flags | SHMDEV_SEM_TRY);
+}
+
+int shmdev_sem_timedwait(int fd, unsigned int index, unsigned int flags,
+			 clockid_t clock, const struct timespec *abstime)
+{
+	uint64_t ns;
+	int ret = sem_wait_args(flags, 1, clock, abstime, &ns);
+
+	return ret < 0 ? ret : sem_wait_ioctl(fd, index, flags, clock, ns);
 }
 
 int shmdev_sem_post(int fd, unsigned int index, unsigned int count,
@@ -146,12 +167,11 @@ int __shmdev_sem_fast_wait(int fd, struct shmdev_sem_shared *shared,
 			   unsigned int index, unsigned int flags,
 			   clockid_t clock, const struct timespec *abstime)
 {
-	int took;
+	uint64_t ns;
+	int took = sem_wait_args(flags, !!abstime, clock, abstime, &ns);
 
-	if (flags & ~(SHMDEV_SEM_UNDO | SHMDEV_SEM_TRY))
-		return -EINVAL;
-	if (abstime && clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
-		return -EINVAL;
+	if (took < 0)
+		return took;
 	took = shared && !(flags & SHMDEV_SEM_UNDO) ? __shmdev_sem_take(shared) :
 						       -1;
 	if (took > 0)
@@ -159,9 +179,7 @@ int __shmdev_sem_fast_wait(int fd, struct shmdev_sem_shared *shared,
 	/* At 0 in user space: nobody sleeps, so nothing is left to report. */
 	if (!took && flags & SHMDEV_SEM_TRY)
 		return -EAGAIN;
-	if (abstime)
-		return shmdev_sem_timedwait(fd, index, flags, clock, abstime);
-	return shmdev_sem_wait(fd, index, flags);
+	return sem_wait_ioctl(fd, index, flags, clock, ns);
 }
 
 int __shmdev_sem_fast_post(int fd, struct shmdev_sem_shared *shared,
@@ -233,14 +251,8 @@ int shmdev_sems_timedwait(struct shmdev_sems *sems, unsigned int index,
 			  unsigned int flags, clockid_t clock,
 			  const struct timespec *abstime)
 {
-	uint64_t ns;
-	int ret;
-
 	if (!sems || !abstime)
 		return -EFAULT;
-	ret = __shmdev_timespec_ns(abstime, &ns);
-	if (ret < 0)
-		return ret;
 	return __shmdev_sem_fast_wait(sems->fd, sems_entry(sems, index), index,
 				      flags, clock, abstime);
 }
